@@ -1,0 +1,130 @@
+#include "card_core/store/commit_queue.h"
+
+#include <sqlite3.h>
+
+#include <cstdio>
+
+namespace yika::store {
+
+CommitQueue::CommitQueue(std::unique_ptr<Database> db, std::unique_ptr<Database> checkpoint_db,
+                         CommitQueueOptions options)
+    : db_(std::move(db)), checkpoint_db_(std::move(checkpoint_db)), options_(options), tx_(*db_) {
+    YIKA_ASSERT(options_.batch_ops_max > 0 && options_.queue_ops_max > 0);
+    writer_ = std::thread([this] { writerLoop(); });
+    if (checkpoint_db_) checkpointer_ = std::thread([this] { checkpointLoop(); });
+}
+
+CommitQueue::~CommitQueue() { stop(); }
+
+bool CommitQueue::submit(Work work, Done done) {
+    {
+        std::lock_guard lock(mutex_);
+        if (stopping_ || queue_.size() >= options_.queue_ops_max) return false;
+        queue_.push_back({std::move(work), std::move(done)});
+    }
+    wake_.notify_one();
+    return true;
+}
+
+Status CommitQueue::runStatus(std::function<Status(StoreTx&)> fn) {
+    std::promise<Status> promise;
+    auto future = promise.get_future();
+    bool accepted = submit([&fn](StoreTx& tx) { return fn(tx); },
+                           [&promise](const Status& s) { promise.set_value(s); });
+    if (!accepted) return makeError(ErrorCode::StorageUnavailable, "commit queue is full");
+    return future.get();
+}
+
+void CommitQueue::stop() {
+    {
+        std::lock_guard lock(mutex_);
+        if (stopping_ && !writer_.joinable()) return;
+        stopping_ = true;
+    }
+    wake_.notify_all();
+    checkpoint_wake_.notify_all();
+    if (writer_.joinable()) writer_.join();
+    if (checkpointer_.joinable()) checkpointer_.join();
+}
+
+CommitStats CommitQueue::stats() const {
+    std::lock_guard lock(mutex_);
+    return stats_;
+}
+
+void CommitQueue::writerLoop() {
+    std::deque<Item> batch;
+    for (;;) {
+        {
+            std::unique_lock lock(mutex_);
+            wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+            if (queue_.empty() && stopping_) return;
+            std::size_t n = std::min(queue_.size(), options_.batch_ops_max);
+            for (std::size_t i = 0; i < n; ++i) {
+                batch.push_back(std::move(queue_.front()));
+                queue_.pop_front();
+            }
+        }
+        commitBatch(batch);
+        batch.clear();
+    }
+}
+
+void CommitQueue::commitBatch(std::deque<Item>& batch) {
+    std::vector<Status> results(batch.size());
+    std::optional<Error> batch_error;
+    try {
+        db_->exec("BEGIN IMMEDIATE");
+        for (std::size_t i = 0; i < batch.size(); ++i) {
+            db_->exec("SAVEPOINT op");
+            try {
+                results[i] = batch[i].work(tx_);
+            } catch (const StorageError& e) {
+                // SQLite rolls back the whole transaction on some errors (disk full, I/O);
+                // then the batch so far is lost and every operation in it fails.
+                if (sqlite3_get_autocommit(db_->handle()) != 0) throw;
+                results[i] = makeError(e.code(), e.what());
+            }
+            db_->exec(results[i] ? "RELEASE op" : "ROLLBACK TO op; RELEASE op");
+        }
+        db_->exec("COMMIT");
+    } catch (const StorageError& e) {
+        batch_error = makeError(e.code() == ErrorCode::StorageFull ? ErrorCode::StorageFull
+                                                                   : ErrorCode::StorageUnavailable,
+                                e.what());
+        std::fprintf(stderr, "yika: commit of %zu operations failed: %s\n", batch.size(), e.what());
+        if (sqlite3_get_autocommit(db_->handle()) == 0) {
+            sqlite3_exec(db_->handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+        }
+    }
+    {
+        std::lock_guard lock(mutex_);
+        if (!batch_error) {
+            stats_.commits += 1;
+            stats_.operations += batch.size();
+            stats_.largest_batch = std::max<std::uint64_t>(stats_.largest_batch, batch.size());
+        }
+    }
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+        if (batch[i].done) batch[i].done(batch_error ? Status(*batch_error) : results[i]);
+    }
+}
+
+void CommitQueue::checkpointLoop() {
+    // A passive checkpoint copies committed WAL frames into the database without blocking the
+    // writer; running it here keeps SQLite's stop-the-world autocheckpoint off the commit path.
+    std::unique_lock lock(mutex_);
+    while (!stopping_) {
+        checkpoint_wake_.wait_for(lock, std::chrono::milliseconds(options_.checkpoint_interval_ms));
+        if (stopping_) break;
+        lock.unlock();
+        try {
+            checkpoint_db_->checkpointPassive();
+        } catch (const StorageError& e) {
+            std::fprintf(stderr, "yika: WAL checkpoint failed: %s\n", e.what());
+        }
+        lock.lock();
+    }
+}
+
+}  // namespace yika::store

@@ -1,0 +1,110 @@
+#pragma once
+
+// The single writer with group commit. Every change to the database goes through here: callers
+// submit work (a function over a StoreTx); one thread runs queued work many operations to a
+// transaction, each inside its own savepoint, and commits once. A caller learns the outcome only
+// after the commit is durable (synchronous=FULL: the WAL is fsynced), so nothing is
+// acknowledged that a crash could lose, while the cost of one fsync is shared by the batch.
+//
+// Invariants:
+//   Q1. Work that returns an error leaves no trace (its savepoint is rolled back).
+//   Q2. `done` is called exactly once per accepted submission, after COMMIT succeeded (with the
+//       work's own status) or failed (with StorageUnavailable / StorageFull for the whole batch).
+//   Q3. At most `queue_ops_max` submissions wait; beyond that submit() refuses at once.
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "card_core/domain/result.h"
+#include "card_core/domain/store.h"
+#include "card_core/store/sqlite_db.h"
+#include "card_core/store/sqlite_store_tx.h"
+
+namespace yika::store {
+
+struct CommitQueueOptions {
+    std::size_t batch_ops_max = 1024;    // operations per transaction
+    std::size_t queue_ops_max = 65536;   // waiting submissions before refusing
+    int checkpoint_interval_ms = 200;    // background WAL checkpoint period
+};
+
+struct CommitStats {
+    std::uint64_t commits = 0;
+    std::uint64_t operations = 0;
+    std::uint64_t largest_batch = 0;
+};
+
+class CommitQueue {
+  public:
+    using Work = std::function<Status(StoreTx&)>;
+    using Done = std::function<void(const Status&)>;
+
+    // Takes the writer connection; `checkpoint_db` is a second connection used only by the
+    // background checkpointer (nullptr: no background checkpoints).
+    CommitQueue(std::unique_ptr<Database> db, std::unique_ptr<Database> checkpoint_db,
+                CommitQueueOptions options);
+    ~CommitQueue();  // stop()
+    CommitQueue(const CommitQueue&) = delete;
+    CommitQueue& operator=(const CommitQueue&) = delete;
+
+    // Queues `work`; `done` runs on the writer thread and must not block. Returns false (and
+    // never calls `done`) when the queue is full or stopped.
+    bool submit(Work work, Done done);
+
+    // Runs `fn` through the queue and waits until its commit is durable. `fn`'s error result
+    // rolls back its changes. Thread-safe; must not be called from the writer thread.
+    template <typename T>
+    Result<T> run(std::function<Result<T>(StoreTx&)> fn) {
+        auto value = std::make_shared<std::optional<T>>();
+        std::promise<Status> promise;
+        auto future = promise.get_future();
+        bool accepted = submit(
+            [&fn, value](StoreTx& tx) -> Status {
+                Result<T> r = fn(tx);
+                if (!r) return r.error();
+                *value = std::move(r).value();
+                return Ok{};
+            },
+            [&promise](const Status& s) { promise.set_value(s); });
+        if (!accepted) return makeError(ErrorCode::StorageUnavailable, "commit queue is full");
+        Status status = future.get();
+        if (!status) return status.error();
+        return std::move(**value);
+    }
+    Status runStatus(std::function<Status(StoreTx&)> fn);
+
+    // Finishes queued work, commits, stops the threads. Idempotent.
+    void stop();
+    CommitStats stats() const;
+
+  private:
+    struct Item {
+        Work work;
+        Done done;
+    };
+    void writerLoop();
+    void commitBatch(std::deque<Item>& batch);
+    void checkpointLoop();
+
+    std::unique_ptr<Database> db_;
+    std::unique_ptr<Database> checkpoint_db_;
+    CommitQueueOptions options_;
+    SqliteStoreTx tx_;
+
+    mutable std::mutex mutex_;
+    std::condition_variable wake_;
+    std::condition_variable checkpoint_wake_;
+    std::deque<Item> queue_;
+    bool stopping_ = false;
+    CommitStats stats_;
+    std::thread writer_;
+    std::thread checkpointer_;
+};
+
+}  // namespace yika::store

@@ -1,0 +1,248 @@
+#include "card_core/store/schema.h"
+
+#include <array>
+
+namespace yika::store {
+
+namespace {
+
+// Amounts are integer minor units (*_minor) with an ISO 4217 numeric currency; dates are ISO
+// text (YYYY-MM-DD, sortable); timestamps are Unix milliseconds (*_ms).
+constexpr const char* kV1 = R"SQL(
+CREATE TABLE setting (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+
+CREATE TABLE product (
+    id INTEGER PRIMARY KEY,
+    code TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    bin TEXT NOT NULL,
+    pan_length INTEGER NOT NULL,
+    named INTEGER NOT NULL,
+    currency INTEGER NOT NULL,
+    max_balance_minor INTEGER NOT NULL,
+    reloadable INTEGER NOT NULL,
+    validity_months INTEGER NOT NULL,
+    load_amounts TEXT NOT NULL,           -- comma-separated minor units; empty = any
+    purchase_max_minor INTEGER NOT NULL,
+    daily_spend_max_minor INTEGER NOT NULL,
+    daily_count_max INTEGER NOT NULL,
+    pin_threshold_minor INTEGER NOT NULL,
+    scope_group_id INTEGER                -- NULL = whole network
+);
+
+CREATE TABLE merchant_group (id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE, name TEXT NOT NULL);
+
+CREATE TABLE merchant (
+    id INTEGER PRIMARY KEY,
+    mid TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    group_id INTEGER REFERENCES merchant_group(id),
+    fee_bps INTEGER NOT NULL,
+    fee_mode TEXT NOT NULL CHECK (fee_mode IN ('NET', 'GROSS')),
+    settle_days INTEGER NOT NULL,
+    bank_name TEXT NOT NULL,
+    bank_account TEXT NOT NULL
+);
+
+CREATE TABLE production_batch (
+    id INTEGER PRIMARY KEY,
+    product_id INTEGER NOT NULL REFERENCES product(id),
+    quantity INTEGER NOT NULL,
+    state TEXT NOT NULL,
+    requested_by TEXT NOT NULL,
+    approved_by TEXT NOT NULL,
+    requested_at_ms INTEGER NOT NULL,
+    approved_at_ms INTEGER NOT NULL,
+    generated_at_ms INTEGER NOT NULL,
+    location TEXT NOT NULL,
+    first_card_id INTEGER NOT NULL,
+    last_card_id INTEGER NOT NULL,
+    file_name TEXT NOT NULL,
+    card_expiry TEXT NOT NULL
+);
+
+CREATE TABLE card (
+    id INTEGER PRIMARY KEY,
+    product_id INTEGER NOT NULL,
+    batch_id INTEGER NOT NULL,
+    state TEXT NOT NULL,
+    currency INTEGER NOT NULL,
+    balance_minor INTEGER NOT NULL,
+    held_minor INTEGER NOT NULL,
+    pan_masked TEXT NOT NULL,
+    pan_lookup BLOB NOT NULL UNIQUE,
+    pan_enc BLOB NOT NULL,
+    pvv BLOB NOT NULL,
+    expiry TEXT,
+    location TEXT NOT NULL,
+    order_id INTEGER,
+    buyer_key TEXT NOT NULL,
+    activated_on TEXT,
+    pin_failures INTEGER NOT NULL,
+    pin_locked_until_ms INTEGER NOT NULL,
+    spend_day TEXT,
+    spent_today_minor INTEGER NOT NULL,
+    count_today INTEGER NOT NULL
+);
+CREATE INDEX card_stock ON card(product_id, state, location, order_id);
+CREATE INDEX card_batch ON card(batch_id, state);
+CREATE INDEX card_expiry ON card(state, expiry);
+
+CREATE TABLE card_event (
+    id INTEGER PRIMARY KEY,
+    card_id INTEGER NOT NULL,
+    from_state TEXT NOT NULL,
+    to_state TEXT NOT NULL,
+    actor_kind TEXT NOT NULL,
+    actor_id TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    at_ms INTEGER NOT NULL
+);
+CREATE INDEX card_event_card ON card_event(card_id);
+
+CREATE TABLE sales_order (
+    id INTEGER PRIMARY KEY,
+    state TEXT NOT NULL,
+    buyer_kind TEXT NOT NULL,
+    buyer_name TEXT NOT NULL,
+    buyer_id_type TEXT,
+    buyer_id_number TEXT NOT NULL,
+    buyer_credit_code TEXT NOT NULL,
+    buyer_contact TEXT NOT NULL,
+    buyer_key TEXT NOT NULL,
+    location TEXT NOT NULL,
+    currency INTEGER NOT NULL,
+    discount_minor INTEGER NOT NULL,
+    face_total_minor INTEGER NOT NULL,
+    pay_total_minor INTEGER NOT NULL,
+    payment_method TEXT NOT NULL,
+    invoice_wanted INTEGER NOT NULL,
+    invoice_title TEXT NOT NULL,
+    invoice_tax_id TEXT NOT NULL,
+    agent TEXT NOT NULL,
+    structuring_flag INTEGER NOT NULL,
+    created_by TEXT NOT NULL,
+    created_at_ms INTEGER NOT NULL,
+    created_on TEXT NOT NULL,
+    paid_at_ms INTEGER NOT NULL,
+    business_date TEXT
+);
+CREATE INDEX sales_order_buyer ON sales_order(buyer_key, created_on);
+
+CREATE TABLE sales_order_line (
+    order_id INTEGER NOT NULL REFERENCES sales_order(id),
+    line_no INTEGER NOT NULL,
+    product_id INTEGER NOT NULL,
+    count INTEGER NOT NULL,
+    first_card_id INTEGER,
+    last_card_id INTEGER,
+    load_each_minor INTEGER NOT NULL,
+    PRIMARY KEY (order_id, line_no)
+) WITHOUT ROWID;
+
+CREATE TABLE sales_order_card (
+    order_id INTEGER NOT NULL REFERENCES sales_order(id),
+    seq INTEGER NOT NULL,
+    card_id INTEGER NOT NULL,
+    PRIMARY KEY (order_id, seq)
+) WITHOUT ROWID;
+
+CREATE TABLE payment (
+    id INTEGER PRIMARY KEY,
+    order_id INTEGER NOT NULL REFERENCES sales_order(id),
+    method TEXT NOT NULL,
+    amount_minor INTEGER NOT NULL,
+    currency INTEGER NOT NULL,
+    payer_name TEXT NOT NULL,
+    payer_account TEXT NOT NULL,
+    reference TEXT NOT NULL,
+    at_ms INTEGER NOT NULL
+);
+
+CREATE TABLE card_txn (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,
+    state TEXT NOT NULL,
+    decline TEXT NOT NULL,
+    card_id INTEGER NOT NULL,
+    counter_card_id INTEGER,
+    merchant_id INTEGER,
+    currency INTEGER NOT NULL,
+    amount_minor INTEGER NOT NULL,
+    original_id INTEGER,
+    refunded_minor INTEGER NOT NULL,
+    idem_key TEXT,                      -- NULL when the request carried none
+    business_date TEXT NOT NULL,
+    at_ms INTEGER NOT NULL,
+    entry_id INTEGER,
+    balance_after_minor INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX card_txn_idem ON card_txn(idem_key);
+CREATE INDEX card_txn_card ON card_txn(card_id);
+
+CREATE TABLE journal_entry (
+    id INTEGER PRIMARY KEY,
+    event_key TEXT NOT NULL UNIQUE,
+    event_type TEXT NOT NULL,
+    business_date TEXT NOT NULL,
+    at_ms INTEGER NOT NULL,
+    memo TEXT NOT NULL
+);
+
+-- No secondary index on journal_line: it is written on every purchase, and the reads that
+-- group it by account (verify, clearing, trial balance) scan it once.
+CREATE TABLE journal_line (
+    entry_id INTEGER NOT NULL,
+    line_no INTEGER NOT NULL,
+    account INTEGER NOT NULL,
+    sub_id INTEGER NOT NULL,
+    currency INTEGER NOT NULL,
+    debit_minor INTEGER NOT NULL,
+    credit_minor INTEGER NOT NULL,
+    PRIMARY KEY (entry_id, line_no)
+) WITHOUT ROWID;
+
+-- The journal is append-only: corrections are new reversing entries.
+CREATE TRIGGER journal_entry_no_update BEFORE UPDATE ON journal_entry
+BEGIN SELECT RAISE(ABORT, 'journal entries are immutable'); END;
+CREATE TRIGGER journal_entry_no_delete BEFORE DELETE ON journal_entry
+BEGIN SELECT RAISE(ABORT, 'journal entries are immutable'); END;
+CREATE TRIGGER journal_line_no_update BEFORE UPDATE ON journal_line
+BEGIN SELECT RAISE(ABORT, 'journal lines are immutable'); END;
+CREATE TRIGGER journal_line_no_delete BEFORE DELETE ON journal_line
+BEGIN SELECT RAISE(ABORT, 'journal lines are immutable'); END;
+)SQL";
+
+constexpr std::array<const char*, 1> kMigrations = {kV1};
+
+}  // namespace
+
+int currentSchemaVersion() { return static_cast<int>(kMigrations.size()); }
+
+void migrate(Database& db) {
+    db.exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+    Statement read(db.handle(), "SELECT COALESCE(MAX(version), 0) FROM schema_version");
+    read.step();
+    auto version = static_cast<int>(read.columnInt(0));
+    read.reset();
+    if (version > currentSchemaVersion()) {
+        throw StorageError(ErrorCode::StorageUnavailable,
+                           "database schema version " + std::to_string(version) +
+                               " is newer than this yikad (" +
+                               std::to_string(currentSchemaVersion()) + ")");
+    }
+    for (int v = version; v < currentSchemaVersion(); ++v) {
+        db.exec("BEGIN IMMEDIATE");
+        try {
+            db.exec(kMigrations[static_cast<std::size_t>(v)]);
+            db.exec("INSERT INTO schema_version(version) VALUES (" + std::to_string(v + 1) + ")");
+            db.exec("COMMIT");
+        } catch (...) {
+            db.exec("ROLLBACK");
+            throw;
+        }
+    }
+}
+
+}  // namespace yika::store

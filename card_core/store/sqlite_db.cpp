@@ -1,0 +1,144 @@
+#include "card_core/store/sqlite_db.h"
+
+#include <sqlite3.h>
+
+namespace yika::store {
+
+void check(sqlite3* db, int rc, std::string_view what) {
+    if (rc == SQLITE_OK || rc == SQLITE_ROW || rc == SQLITE_DONE) return;
+    int primary = rc & 0xff;
+    std::string message = std::string(what) + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+    if (primary == SQLITE_FULL) throw StorageError(ErrorCode::StorageFull, message);
+    if (primary == SQLITE_CONSTRAINT) throw StorageError(ErrorCode::Duplicate, message);
+    throw StorageError(ErrorCode::StorageUnavailable, message);
+}
+
+Statement::Statement(sqlite3* db, std::string_view sql) : db_(db) {
+    check(db_, sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
+                                  SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr),
+          "prepare");
+}
+
+Statement::~Statement() { sqlite3_finalize(stmt_); }
+
+Statement& Statement::bind(int index, std::int64_t value) {
+    check(db_, sqlite3_bind_int64(stmt_, index, value), "bind");
+    return *this;
+}
+
+Statement& Statement::bind(int index, std::string_view value) {
+    check(db_, sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()),
+                                 SQLITE_TRANSIENT),
+          "bind");
+    return *this;
+}
+
+Statement& Statement::bindBlob(int index, const Bytes& value) {
+    check(db_, sqlite3_bind_blob(stmt_, index, value.data(), static_cast<int>(value.size()),
+                                 SQLITE_TRANSIENT),
+          "bind");
+    return *this;
+}
+
+Statement& Statement::bindNull(int index) {
+    check(db_, sqlite3_bind_null(stmt_, index), "bind");
+    return *this;
+}
+
+Statement& Statement::bindOptional(int index, const std::optional<std::int64_t>& value) {
+    return value ? bind(index, *value) : bindNull(index);
+}
+
+Statement& Statement::bindOptionalText(int index, const std::optional<std::string>& value) {
+    return value ? bind(index, std::string_view(*value)) : bindNull(index);
+}
+
+bool Statement::step() {
+    int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    int err = rc;
+    sqlite3_reset(stmt_);
+    check(db_, err, "step");
+    return false;
+}
+
+void Statement::run() {
+    while (step()) {
+    }
+    reset();
+}
+
+void Statement::reset() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+}
+
+std::int64_t Statement::columnInt(int column) const { return sqlite3_column_int64(stmt_, column); }
+
+std::optional<std::int64_t> Statement::columnOptionalInt(int column) const {
+    if (columnIsNull(column)) return std::nullopt;
+    return columnInt(column);
+}
+
+std::string Statement::columnText(int column) const {
+    const auto* text = sqlite3_column_text(stmt_, column);
+    int size = sqlite3_column_bytes(stmt_, column);
+    if (text == nullptr) return {};
+    return std::string(reinterpret_cast<const char*>(text), static_cast<std::size_t>(size));
+}
+
+Bytes Statement::columnBlob(int column) const {
+    const auto* data = static_cast<const std::uint8_t*>(sqlite3_column_blob(stmt_, column));
+    int size = sqlite3_column_bytes(stmt_, column);
+    if (data == nullptr) return {};
+    return Bytes(data, data + size);
+}
+
+bool Statement::columnIsNull(int column) const {
+    return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
+}
+
+Database::Database(const std::string& path, const Options& options) {
+    int flags = options.read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    flags |= SQLITE_OPEN_NOMUTEX;  // one connection per thread; no shared use
+    int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
+    if (rc != SQLITE_OK) {
+        std::string message = "open " + path + ": " + (db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc));
+        sqlite3_close(db_);
+        db_ = nullptr;
+        throw StorageError(ErrorCode::StorageUnavailable, message);
+    }
+    sqlite3_busy_timeout(db_, options.busy_timeout_ms);
+    sqlite3_extended_result_codes(db_, 1);
+    if (!options.read_only) {
+        exec("PRAGMA journal_mode=WAL");
+        // Automatic checkpoints would run inside the committing thread and stall commits for
+        // tens of milliseconds; the store checkpoints from a background thread instead.
+        exec("PRAGMA wal_autocheckpoint=0");
+    }
+    exec(options.synchronous_full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+    exec("PRAGMA foreign_keys=ON");
+    exec("PRAGMA cache_size=-" + std::to_string(options.cache_pages * 4));
+    exec("PRAGMA temp_store=MEMORY");
+}
+
+Database::~Database() { sqlite3_close_v2(db_); }
+
+void Database::exec(std::string_view sql) {
+    std::string owned(sql);
+    char* error = nullptr;
+    int rc = sqlite3_exec(db_, owned.c_str(), nullptr, nullptr, &error);
+    if (error != nullptr) sqlite3_free(error);
+    check(db_, rc, "exec");
+}
+
+std::int64_t Database::lastInsertId() const { return sqlite3_last_insert_rowid(db_); }
+int Database::changes() const { return sqlite3_changes(db_); }
+
+void Database::checkpointPassive() {
+    int rc = sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    if (rc != SQLITE_BUSY && rc != SQLITE_LOCKED) check(db_, rc, "checkpoint");
+}
+
+}  // namespace yika::store

@@ -1,0 +1,76 @@
+#pragma once
+
+// StoreTx on one SQLite connection. The caller (the commit queue, or a test) opens and commits
+// the surrounding transaction; this class only runs statements, each prepared once and cached.
+// Not thread-safe: owned by the single writer thread.
+
+#include <memory>
+#include <string_view>
+#include <unordered_map>
+
+#include "card_core/domain/store.h"
+#include "card_core/store/sqlite_db.h"
+
+namespace yika::store {
+
+class SqliteStoreTx final : public StoreTx {
+  public:
+    explicit SqliteStoreTx(Database& db) : db_(db) {}
+
+    Date businessDate() override;
+    void setBusinessDate(Date date) override;
+
+    ProductId insertProduct(const CardProduct& product) override;
+    std::optional<CardProduct> product(ProductId id) override;
+    std::optional<CardProduct> productByCode(std::string_view code) override;
+
+    MerchantGroupId insertMerchantGroup(std::string_view code, std::string_view name) override;
+    MerchantId insertMerchant(const Merchant& merchant) override;
+    std::optional<Merchant> merchant(MerchantId id) override;
+    std::optional<Merchant> merchantByMid(std::string_view mid) override;
+
+    BatchId insertBatch(const ProductionBatch& batch) override;
+    std::optional<ProductionBatch> batch(BatchId id) override;
+    void updateBatch(const ProductionBatch& batch) override;
+
+    CardId maxCardId() override;
+    bool panLookupExists(const Bytes& lookup) override;
+    void insertCard(const Card& card) override;
+    std::optional<Card> card(CardId id) override;
+    std::optional<Card> cardByLookup(const Bytes& lookup) override;
+    void updateCard(const Card& card) override;
+    void insertCardEvent(const CardEvent& event) override;
+    std::int64_t deleteProducedCards(BatchId batch) override;
+    std::int64_t receiveBatchCards(BatchId batch, std::string_view location, const Actor& actor,
+                                   TimestampMs at_ms) override;
+    std::vector<CardId> freeStock(ProductId product, std::string_view location,
+                                  std::int64_t count) override;
+    std::vector<CardId> freeStockRange(ProductId product, CardId first, CardId last) override;
+    void reserveCards(const std::vector<CardId>& cards, std::optional<OrderId> order) override;
+    std::vector<CardId> cardsExpiringBefore(Date date, std::int64_t limit) override;
+    std::vector<CardId> expiredCardsWithBalanceBefore(Date date, std::int64_t limit) override;
+
+    OrderId insertOrder(const SalesOrder& order) override;
+    std::optional<SalesOrder> order(OrderId id) override;
+    void updateOrder(const SalesOrder& order) override;
+    void insertPayment(OrderId order, const Payment& payment, TimestampMs at_ms) override;
+    int countOrdersInBand(std::string_view buyer_key, Date day, Money min, Money max) override;
+
+    TxnId insertTxn(const CardTxn& txn) override;
+    std::optional<CardTxn> txn(TxnId id) override;
+    std::optional<CardTxn> txnByIdemKey(std::string_view key) override;
+    void updateTxn(const CardTxn& txn) override;
+
+    std::optional<EntryId> entryByEventKey(std::string_view event_key) override;
+    EntryId insertEntry(const JournalEntry& entry) override;
+
+  private:
+    // The cached prepared statement for `sql` (the SQL text itself is the key).
+    Statement& stmt(const char* sql);
+    std::vector<CardId> ids(Statement& s);
+
+    Database& db_;
+    std::unordered_map<const char*, std::unique_ptr<Statement>> statements_;
+};
+
+}  // namespace yika::store
