@@ -1,8 +1,8 @@
 #include "crypto/random.h"
 
-#include <sodium.h>
-
 #include "card_core/domain/assert.h"
+
+#include <sodium.h>
 
 namespace yika::crypto {
 
