@@ -68,55 +68,92 @@ Result<CardId> beginGeneration(StoreTx& tx, BatchId id, const Policies& policies
     return tx.maxCardId() + 1;
 }
 
+namespace {
+
+void drawNumber(PreparedCard& p, const CardProduct& product, GenerationDeps deps) {
+    p.pan = generatePan(product.bin, product.pan_length, deps.random);
+    p.card.pan_lookup = deps.vault.lookupHash(p.pan);
+    p.card.pan_encrypted = deps.vault.encrypt(p.pan);
+    p.card.pan_masked = maskPan(p.pan);
+}
+
+std::string expiryYymm(Date expiry) {
+    char buf[8];
+    std::snprintf(buf, sizeof buf, "%02d%02u", expiry.year() % 100, expiry.month());
+    return buf;
+}
+
+}  // namespace
+
+std::vector<PreparedCard> prepareCards(const ProductionBatch& batch, const CardProduct& product,
+                                       CardId next_id, std::int64_t count, GenerationDeps deps) {
+    YIKA_ASSERT(batch.state == BatchState::Approved && count >= 0);
+    std::vector<PreparedCard> out(static_cast<std::size_t>(count));
+    for (std::int64_t i = 0; i < count; ++i) {
+        PreparedCard& p = out[static_cast<std::size_t>(i)];
+        p.card.id = next_id + i;
+        p.card.product_id = product.id;
+        p.card.batch_id = batch.id;
+        p.card.state = CardState::Produced;
+        p.card.balance = Money::zero(product.currency);
+        p.card.held = p.card.balance;
+        p.card.spent_today = p.card.balance;
+        drawNumber(p, product, deps);
+        p.pin = deps.random.digits(6);
+        p.card.pvv = deps.pins.pinVerificationValue(p.card.id, p.pin);
+    }
+    return out;
+}
+
+Status storePreparedCards(StoreTx& tx, const ProductionBatch& batch, const CardProduct& product,
+                          std::vector<PreparedCard>& cards, GenerationDeps deps,
+                          ManufacturerSink& sink) {
+    // The date printed on the plastic (track 2), not the card's value expiry, which is set at
+    // activation (anonymous cards) or never (named cards).
+    const std::string yymm = expiryYymm(batch.card_expiry);
+    std::string line;
+    Status result = Ok{};
+    for (PreparedCard& p : cards) {
+        if (result) {
+            int draws = 1;
+            while (result && !tx.insertCardIfNewNumber(p.card)) {
+                if (++draws > kPanDrawsMax) {
+                    result = makeError(ErrorCode::RuleViolation,
+                                       "the card number space of BIN " + product.bin + " is exhausted");
+                } else {
+                    drawNumber(p, product, deps);
+                }
+            }
+        }
+        if (result) {
+            // serial,card_number,pin,track2,expiry_yymm; service code 501: national use only,
+            // normal authorisation.
+            line.clear();
+            line += std::to_string(p.card.id);
+            line += ',';
+            line += p.pan;
+            line += ',';
+            line += p.pin;
+            line += ',';
+            line += p.pan;
+            line += '=';
+            line += yymm;
+            line += "50100000,";
+            line += yymm;
+            result = sink.writeRecord(line);
+            wipe(line);
+        }
+        // Wipe every card's secrets, also those after a failure.
+        wipe(p.pin);
+        wipe(p.pan);
+    }
+    return result;
+}
+
 Status generateCards(StoreTx& tx, const ProductionBatch& batch, const CardProduct& product,
                      CardId next_id, std::int64_t count, GenerationDeps deps, ManufacturerSink& sink) {
-    YIKA_ASSERT(batch.state == BatchState::Approved && count >= 0);
-    char expiry[8];
-    std::snprintf(expiry, sizeof expiry, "%02d%02u", batch.card_expiry.year() % 100,
-                  batch.card_expiry.month());
-    Card card;
-    card.product_id = product.id;
-    card.batch_id = batch.id;
-    card.state = CardState::Produced;
-    card.balance = Money::zero(product.currency);
-    card.held = card.balance;
-    card.spent_today = card.balance;
-    std::string line;
-    for (std::int64_t i = 0; i < count; ++i) {
-        std::string pan;
-        for (int draw = 0;; ++draw) {
-            if (draw == kPanDrawsMax) {
-                return makeError(ErrorCode::RuleViolation,
-                                 "the card number space of BIN " + product.bin + " is exhausted");
-            }
-            pan = generatePan(product.bin, product.pan_length, deps.random);
-            card.pan_lookup = deps.vault.lookupHash(pan);
-            if (!tx.panLookupExists(card.pan_lookup)) break;
-        }
-        card.id = next_id + i;
-        std::string pin = deps.random.digits(6);
-        card.pvv = deps.pins.pinVerificationValue(card.id, pin);
-        card.pan_encrypted = deps.vault.encrypt(pan);
-        card.pan_masked = maskPan(pan);
-        tx.insertCard(card);
-        line.clear();
-        line += std::to_string(card.id);
-        line += ',';
-        line += pan;
-        line += ',';
-        line += pin;
-        line += ',';
-        line += pan;
-        line += '=';
-        line += expiry;
-        line += "50100000,";  // service code 501: national use only, normal authorisation
-        line += expiry;
-        Status written = sink.writeRecord(line);
-        wipe(line);
-        wipe(pin);
-        if (!written) return written;
-    }
-    return Ok{};
+    std::vector<PreparedCard> cards = prepareCards(batch, product, next_id, count, deps);
+    return storePreparedCards(tx, batch, product, cards, deps, sink);
 }
 
 Status finishGeneration(StoreTx& tx, BatchId id, CardId first, CardId last, std::string file_name,

@@ -42,9 +42,29 @@ std::string_view manufacturerFileHeader();
 // run and fixes the printed expiry. Returns the first card id to use.
 Result<CardId> beginGeneration(StoreTx& tx, BatchId id, const Policies& policies, Date today);
 
-// Generates `count` cards with serials starting at `next_id` (consecutive), each with a random
-// unique number and PIN, writing one record per card to `sink`. Call repeatedly in chunks so
-// the single writer is not held for the whole batch.
+// A generated card before it is stored: the row plus its number and PIN in clear, which exist
+// only until storePreparedCards has written them to the manufacturer sink (then wiped).
+struct PreparedCard {
+    Card card;
+    std::string pan;
+    std::string pin;
+};
+
+// Pure computation (no StoreTx): `count` cards with serials from `next_id`, each with a random
+// number and PIN, its PVV and encrypted number. Thread-safe if the ports are, so the next
+// chunk can be prepared while the writer stores this one.
+std::vector<PreparedCard> prepareCards(const ProductionBatch& batch, const CardProduct& product,
+                                       CardId next_id, std::int64_t count, GenerationDeps deps);
+
+// Stores prepared cards in order, drawing a new number for any that collides with an existing
+// card (rare), and writes one manufacturer record per card to `sink`. Wipes the PINs and
+// numbers in `cards`.
+Status storePreparedCards(StoreTx& tx, const ProductionBatch& batch, const CardProduct& product,
+                          std::vector<PreparedCard>& cards, GenerationDeps deps,
+                          ManufacturerSink& sink);
+
+// prepareCards + storePreparedCards in one call. Call repeatedly in chunks so the single writer
+// is not held for the whole batch.
 Status generateCards(StoreTx& tx, const ProductionBatch& batch, const CardProduct& product,
                      CardId next_id, std::int64_t count, GenerationDeps deps, ManufacturerSink& sink);
 

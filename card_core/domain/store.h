@@ -59,6 +59,9 @@ class StoreTx {
     virtual CardId maxCardId() = 0;
     virtual bool panLookupExists(const Bytes& lookup) = 0;
     virtual void insertCard(const Card& card) = 0;  // card.id chosen by the caller
+    // Inserts unless a card with the same number (pan_lookup) exists; false then. Used by
+    // generation, where the unique index itself is the uniqueness check.
+    virtual bool insertCardIfNewNumber(const Card& card) = 0;
     virtual std::optional<Card> card(CardId id) = 0;
     virtual std::optional<Card> cardByLookup(const Bytes& lookup) = 0;
     virtual void updateCard(const Card& card) = 0;

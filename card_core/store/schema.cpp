@@ -84,9 +84,13 @@ CREATE TABLE card (
     spent_today_minor INTEGER NOT NULL,
     count_today INTEGER NOT NULL
 );
-CREATE INDEX card_stock ON card(product_id, state, location, order_id);
-CREATE INDEX card_batch ON card(batch_id, state);
-CREATE INDEX card_expiry ON card(state, expiry);
+-- Partial indexes: each covers only the cards its query can return, so generating a batch
+-- (every new card PRODUCED) maintains one small index besides the card-number index.
+CREATE INDEX card_produced ON card(batch_id) WHERE state = 'PRODUCED';
+CREATE INDEX card_free_stock ON card(product_id, location, id)
+    WHERE state = 'IN_STOCK' AND order_id IS NULL;
+CREATE INDEX card_active_expiry ON card(expiry) WHERE state = 'ACTIVE';
+CREATE INDEX card_expired ON card(expiry) WHERE state = 'EXPIRED';
 
 CREATE TABLE card_event (
     id INTEGER PRIMARY KEY,

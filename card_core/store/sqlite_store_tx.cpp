@@ -405,6 +405,20 @@ void SqliteStoreTx::insertCard(const Card& c) {
     s.run();
 }
 
+bool SqliteStoreTx::insertCardIfNewNumber(const Card& c) {
+    // ON CONFLICT names pan_lookup only: a clash on the id is a programming error and still
+    // throws.
+    static const std::string sql = std::string("INSERT INTO card (") + kCardColumns +
+                                   ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
+                                   "?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21) "
+                                   "ON CONFLICT(pan_lookup) DO NOTHING";
+    auto& s = stmt(sql.c_str());
+    s.bind(1, c.id);
+    bindCardFields(s, c, 2);
+    s.run();
+    return db_.changes() == 1;
+}
+
 std::optional<Card> SqliteStoreTx::card(CardId id) {
     static const std::string sql = std::string("SELECT ") + kCardColumns + " FROM card WHERE id = ?1";
     auto& s = stmt(sql.c_str());

@@ -36,6 +36,7 @@ class SqliteStoreTx final : public StoreTx {
     CardId maxCardId() override;
     bool panLookupExists(const Bytes& lookup) override;
     void insertCard(const Card& card) override;
+    bool insertCardIfNewNumber(const Card& card) override;
     std::optional<Card> card(CardId id) override;
     std::optional<Card> cardByLookup(const Bytes& lookup) override;
     void updateCard(const Card& card) override;

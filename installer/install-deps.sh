@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages Yika needs to build, test and run, skipping those present.
+# Usage: installer/install-deps.sh [build|test]   (test adds what the test suite needs)
+set -euo pipefail
+
+mode="${1:-build}"
+packages=(
+  build-essential cmake ninja-build ccache pkg-config git
+  libpoco-dev libsodium-dev libsqlite3-dev sqlite3
+  libgtest-dev libgmock-dev libbenchmark-dev
+  qt6-base-dev libqt6charts6-dev
+)
+if [ "$mode" = "test" ]; then
+  # clang and its runtime for the libFuzzer targets.
+  packages+=(clang libclang-rt-14-dev)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+echo "installing: ${missing[*]}" >&2
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,31 @@
+#pragma once
+
+// yikad's configuration: one properties file (DATA/yikad.properties, written commented by
+// `yikad init`) with every limit named. An unknown key or a bad value stops start-up with a
+// message naming the key.
+
+#include <cstdint>
+#include <string>
+
+#include "card_core/domain/policies.h"
+#include "card_core/domain/result.h"
+#include "card_core/store/sqlite_store.h"
+
+namespace yika::server {
+
+struct Config {
+    Policies policies;
+    store::SqliteStoreOptions store;
+    std::int64_t batch_chunk_cards = 50'000;  // cards generated per writer transaction
+    // Writer page cache while generating: the card-number index takes random inserts, and a
+    // cache that holds it keeps each commit from rewriting most of the index.
+    std::int64_t batch_cache_pages = 65'536;  // 256 MiB
+};
+
+// The commented default file `yikad init` writes.
+std::string defaultConfigText();
+
+// Loads `path` over the defaults; InvalidArgument naming the key on an unknown key or bad value.
+Result<Config> loadConfig(const std::string& path);
+
+}  // namespace yika::server

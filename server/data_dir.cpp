@@ -1,0 +1,35 @@
+#include "server/data_dir.h"
+
+#include <sys/stat.h>
+
+#include "crypto/key_file.h"
+
+namespace yika::server {
+
+Runtime::Runtime(DataPaths p, Config c, crypto::KeyRing k)
+    : paths(std::move(p)), config(std::move(c)), keys(std::move(k)), pins(keys), vault(keys) {}
+
+Result<std::unique_ptr<Runtime>> openRuntime(const std::string& dir, bool create,
+                                             const std::function<void(Config&)>& adjust) {
+    DataPaths paths{dir};
+    struct stat st {};
+    if (!create && ::stat(paths.database().c_str(), &st) != 0) {
+        return makeError(ErrorCode::NotFound,
+                         "no database at " + paths.database() + " (run: yikad init --data " + dir + ")");
+    }
+    auto config = loadConfig(paths.config());
+    if (!config) return config.error();
+    auto keys = crypto::loadKeyFile(paths.key_file());
+    if (!keys) return keys.error();
+    auto runtime = std::make_unique<Runtime>(paths, std::move(config).value(), std::move(keys).value());
+    runtime->config.store.path = paths.database();
+    if (adjust) adjust(runtime->config);
+    try {
+        runtime->store = std::make_unique<store::SqliteStore>(runtime->config.store);
+    } catch (const StorageError& e) {
+        return makeError(e.code(), e.what());
+    }
+    return runtime;
+}
+
+}  // namespace yika::server
