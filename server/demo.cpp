@@ -157,8 +157,11 @@ int loadDemoData(Runtime& rt) {
     for (std::size_t i = 0; i < sold->size(); ++i) {
         auto card = demo.writer().run<Card>([&](StoreTx& tx) -> Result<Card> { return *tx.card((*sold)[i]); });
         MerchantId m = card->product_id == *bakery ? bakery_merchant : merchants[i % merchants.size()];
-        PurchaseRequest request{card->id, m, Money::fromMinor(1000 + static_cast<std::int64_t>(i) * 137, Currency::Cny),
-                                "demo-purchase-" + std::to_string(i), std::nullopt};
+        PurchaseRequest request;
+        request.card_id = card->id;
+        request.merchant_id = m;
+        request.amount = Money::fromMinor(1000 + static_cast<std::int64_t>(i) * 137, Currency::Cny);
+        request.idem_key = "demo-purchase-" + std::to_string(i);
         auto txn = demo.writer().run<CardTxn>([&](StoreTx& tx) {
             return purchase(tx, request, rt.pins, rt.config.policies, demo.clock.nowMs());
         });

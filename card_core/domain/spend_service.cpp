@@ -61,7 +61,11 @@ Status authorize(Card& card, const CardProduct& product, const Merchant& merchan
     }
     card.spent_today = *spent;
     card.count_today += 1;
-    card.balance = *card.balance.minus(amount);
+    if (request.hold) {
+        card.held = *card.held.plus(amount);
+    } else {
+        card.balance = *card.balance.minus(amount);
+    }
     return Ok{};
 }
 
@@ -81,14 +85,18 @@ Result<CardTxn> purchase(StoreTx& tx, const PurchaseRequest& request, const PinV
     Date today = tx.businessDate();
 
     CardTxn txn;
-    txn.kind = TxnKind::Purchase;
+    txn.kind = request.hold ? TxnKind::PreAuth : TxnKind::Purchase;
     txn.card_id = card->id;
     txn.merchant_id = merchant->id;
     txn.amount = request.amount;
     txn.refunded = Money::zero(request.amount.currency());
+    txn.hold_open = txn.refunded;
     txn.idem_key = request.idem_key;
     txn.business_date = today;
     txn.at_ms = now_ms;
+    txn.terminal_id = request.terminal_id;
+    txn.batch_no = request.batch_no;
+    txn.trace_no = request.trace_no;
 
     Card before = *card;
     Status decision = Ok{};
@@ -111,6 +119,11 @@ Result<CardTxn> purchase(StoreTx& tx, const PurchaseRequest& request, const PinV
     }
     tx.updateCard(*card);
     txn.balance_after = card->balance;
+    if (request.hold) {
+        txn.hold_open = request.amount;
+        txn.id = tx.insertTxn(txn);
+        return txn;
+    }
     txn.id = tx.insertTxn(txn);
     auto entry = EntryBuilder("purchase", txnEventKey(txn.id), today, now_ms)
                      .debit(cardAccount(card->id), request.amount)

@@ -24,6 +24,11 @@ struct PurchaseRequest {
     Money amount = Money::zero(Currency::Cny);
     std::string idem_key;             // a retry with the same key gets the first answer
     std::optional<std::string> pin;   // clear PIN digits, if the cardholder entered one
+    bool hold = false;                // pre-authorisation: hold the amount instead of debiting
+    // Terminal requests: recorded with the transaction.
+    std::optional<std::int64_t> terminal_id;
+    int batch_no = 0;
+    int trace_no = 0;
 };
 
 struct RefundRequest {
@@ -38,7 +43,8 @@ struct RefundRequest {
 Status checkPin(Card& card, std::string_view pin, const PinVerifier& pins, const PinPolicy& policy,
                 TimestampMs now_ms);
 
-// Authorises and posts a purchase, or records the decline. Returns the transaction either way
+// Authorises and posts a purchase (or, with `hold`, places a pre-authorisation hold and posts
+// nothing), or records the decline. Returns the transaction either way
 // (state Approved or Declined with its code) so the caller can answer retries identically;
 // errors are returned only for storage or programming problems... and for requests that cannot
 // be recorded (unknown card or merchant).

@@ -22,6 +22,7 @@
 #include "card_core/domain/merchant.h"
 #include "card_core/domain/product.h"
 #include "card_core/domain/sale.h"
+#include "card_core/domain/terminal.h"
 #include "card_core/domain/txn.h"
 
 namespace yika {
@@ -51,6 +52,23 @@ class StoreTx {
     virtual MerchantId insertMerchant(const Merchant& merchant) = 0;
     virtual std::optional<Merchant> merchant(MerchantId id) = 0;
     virtual std::optional<Merchant> merchantByMid(std::string_view mid) = 0;
+
+    virtual StoreId insertMerchantStore(const MerchantStore& store) = 0;
+    virtual TerminalId insertTerminal(const Terminal& terminal) = 0;
+    virtual std::optional<Terminal> terminal(TerminalId id) = 0;
+    virtual std::optional<Terminal> terminalByTid(std::string_view tid) = 0;
+    virtual void updateTerminal(const Terminal& terminal) = 0;
+    virtual std::vector<Terminal> terminals() = 0;
+
+    // Approved purchases and completions (debits) and refunds (credits) of a terminal batch.
+    virtual BatchTotals hostBatchTotals(TerminalId terminal, int batch_no) = 0;
+    // Records a batch settlement; false if this batch was already settled (a retry).
+    virtual bool insertTerminalBatch(TerminalId terminal, int batch_no, Date business_date,
+                                     const BatchTotals& host, const BatchTotals& reported,
+                                     TimestampMs at_ms) = 0;
+    // An exception for an operator to resolve (reconciliation, 对账).
+    virtual void insertReconException(std::string_view kind, std::string_view reference,
+                                      std::string_view detail, TimestampMs at_ms) = 0;
 
     virtual BatchId insertBatch(const ProductionBatch& batch) = 0;
     virtual std::optional<ProductionBatch> batch(BatchId id) = 0;

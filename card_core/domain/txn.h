@@ -19,7 +19,19 @@ namespace yika {
 
 using TxnId = std::int64_t;
 
-enum class TxnKind : std::uint8_t { Purchase, Refund, Reload, Redemption, Replacement, Breakage };
+enum class TxnKind : std::uint8_t {
+    Purchase,
+    Refund,
+    Reload,
+    Redemption,
+    Replacement,
+    Breakage,
+    PreAuth,            // a hold: lowers the available balance, posts nothing
+    PreAuthCompletion,  // takes (part of) a hold: 2201/card -> 2202/merchant
+    PreAuthCancel,      // releases a hold
+    Void,               // 撤销: same day, same terminal, full amount; the purchase's opposite
+    Reversal,           // 冲正: undoes whatever the original did (or records that it never came)
+};
 enum class TxnState : std::uint8_t { Approved, Declined, Reversed };
 
 std::string_view toString(TxnKind kind);
@@ -43,7 +55,16 @@ struct CardTxn {
     TimestampMs at_ms = 0;
     std::optional<EntryId> entry_id;
     Money balance_after = Money::zero(Currency::Cny);
+    // Terminal requests: where it came from, for duplicates, voids, reversals and batch totals.
+    std::optional<std::int64_t> terminal_id;
+    int batch_no = 0;
+    int trace_no = 0;
+    Money hold_open = Money::zero(Currency::Cny);  // pre-authorisation: hold still open
 };
+
+// Whether an approved transaction of this kind moves value and therefore has a journal entry
+// (a reversal has one exactly when its original had).
+bool postsToLedger(TxnKind kind);
 
 inline std::string txnEventKey(TxnId id) { return "txn:" + std::to_string(id); }
 inline std::string orderEventKey(OrderId id) { return "order:" + std::to_string(id); }

@@ -90,11 +90,14 @@ InvariantReport checkInvariants(Database& db, int per_check_max) {
             "account = 2201) AS ledger) WHERE cards != ledger LIMIT ?1",
             n, "sum of card balances != 2201 control total:");
     collect(db, r, "V8",
-            "SELECT t.id, t.state FROM card_txn t LEFT JOIN journal_entry e ON e.event_key = "
-            "'txn:' || t.id WHERE (t.state = 'APPROVED' AND (e.id IS NULL OR t.entry_id IS NOT "
-            "e.id)) OR (t.state = 'DECLINED' AND (e.id IS NOT NULL OR t.entry_id IS NOT NULL)) "
-            "LIMIT ?1",
-            n, "transaction without its one entry (or a declined one with an entry): txn, state");
+            "SELECT t.id, t.kind, t.state FROM card_txn t LEFT JOIN journal_entry e ON e.event_key = "
+            "'txn:' || t.id WHERE "
+            "(t.state IN ('APPROVED', 'REVERSED') AND t.kind IN ('purchase', 'refund', 'reload', "
+            "'redemption', 'breakage', 'preauth_completion', 'void') AND e.id IS NULL) OR "
+            "(t.entry_id IS NOT NULL AND (e.id IS NULL OR t.entry_id != e.id)) OR "
+            "(t.entry_id IS NULL AND e.id IS NOT NULL) OR "
+            "(t.state = 'DECLINED' AND e.id IS NOT NULL) LIMIT ?1",
+            n, "transaction without its one entry (or a declined one with an entry): txn, kind, state");
     collect(db, r, "V9",
             "SELECT e.id, e.event_key FROM journal_entry e WHERE NOT ("
             "(e.event_key LIKE 'txn:%' AND EXISTS (SELECT 1 FROM card_txn t WHERE t.id = "

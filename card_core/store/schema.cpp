@@ -44,6 +44,55 @@ CREATE TABLE merchant (
     bank_account TEXT NOT NULL
 );
 
+CREATE TABLE merchant_store (
+    id INTEGER PRIMARY KEY,
+    merchant_id INTEGER NOT NULL REFERENCES merchant(id),
+    name TEXT NOT NULL,
+    address TEXT NOT NULL
+);
+
+CREATE TABLE terminal (
+    id INTEGER PRIMARY KEY,
+    tid TEXT NOT NULL UNIQUE,
+    merchant_id INTEGER NOT NULL REFERENCES merchant(id),
+    store_id INTEGER REFERENCES merchant_store(id),
+    state TEXT NOT NULL,
+    tmk_wrapped BLOB NOT NULL,
+    session_nonce BLOB NOT NULL,
+    batch_no INTEGER NOT NULL,
+    signed_on_at_ms INTEGER NOT NULL
+);
+
+-- Batch settlements (结算): the host's and the terminal's totals; a mismatch also becomes a
+-- recon_exception.
+CREATE TABLE terminal_batch (
+    terminal_id INTEGER NOT NULL,
+    batch_no INTEGER NOT NULL,
+    business_date TEXT NOT NULL,
+    host_debit_minor INTEGER NOT NULL,
+    host_debit_count INTEGER NOT NULL,
+    host_credit_minor INTEGER NOT NULL,
+    host_credit_count INTEGER NOT NULL,
+    reported_debit_minor INTEGER NOT NULL,
+    reported_debit_count INTEGER NOT NULL,
+    reported_credit_minor INTEGER NOT NULL,
+    reported_credit_count INTEGER NOT NULL,
+    balanced INTEGER NOT NULL,
+    at_ms INTEGER NOT NULL,
+    PRIMARY KEY (terminal_id, batch_no)
+) WITHOUT ROWID;
+
+CREATE TABLE recon_exception (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,
+    reference TEXT NOT NULL,
+    detail TEXT NOT NULL,
+    state TEXT NOT NULL DEFAULT 'OPEN',
+    created_at_ms INTEGER NOT NULL,
+    resolved_by TEXT,
+    resolution TEXT
+);
+
 CREATE TABLE production_batch (
     id INTEGER PRIMARY KEY,
     product_id INTEGER NOT NULL REFERENCES product(id),
@@ -180,10 +229,15 @@ CREATE TABLE card_txn (
     business_date TEXT NOT NULL,
     at_ms INTEGER NOT NULL,
     entry_id INTEGER,
-    balance_after_minor INTEGER NOT NULL
+    balance_after_minor INTEGER NOT NULL,
+    terminal_id INTEGER,
+    batch_no INTEGER NOT NULL,
+    trace_no INTEGER NOT NULL,
+    hold_open_minor INTEGER NOT NULL
 );
 CREATE UNIQUE INDEX card_txn_idem ON card_txn(idem_key);
 CREATE INDEX card_txn_card ON card_txn(card_id);
+CREATE INDEX card_txn_batch ON card_txn(terminal_id, batch_no) WHERE terminal_id IS NOT NULL;
 
 CREATE TABLE journal_entry (
     id INTEGER PRIMARY KEY,

@@ -157,7 +157,8 @@ void bindCardFields(Statement& s, const Card& c, int first) {
 
 constexpr const char* kTxnColumns =
     "id, kind, state, decline, card_id, counter_card_id, merchant_id, currency, amount_minor, "
-    "original_id, refunded_minor, idem_key, business_date, at_ms, entry_id, balance_after_minor";
+    "original_id, refunded_minor, idem_key, business_date, at_ms, entry_id, balance_after_minor, "
+    "terminal_id, batch_no, trace_no, hold_open_minor";
 
 ErrorCode declineFrom(std::string_view text) {
     for (int i = 0; i <= static_cast<int>(ErrorCode::StorageFull); ++i) {
@@ -184,6 +185,10 @@ CardTxn readTxn(const Statement& s) {
     t.at_ms = s.columnInt(13);
     t.entry_id = s.columnOptionalInt(14);
     t.balance_after = Money::fromMinor(s.columnInt(15), currency);
+    t.terminal_id = s.columnOptionalInt(16);
+    t.batch_no = static_cast<int>(s.columnInt(17));
+    t.trace_no = static_cast<int>(s.columnInt(18));
+    t.hold_open = Money::fromMinor(s.columnInt(19), currency);
     return t;
 }
 
@@ -210,6 +215,10 @@ void bindTxnFields(Statement& s, const CardTxn& t, int first) {
     s.bind(next(), t.at_ms);
     s.bindOptional(next(), t.entry_id);
     s.bind(next(), t.balance_after.minor());
+    s.bindOptional(next(), t.terminal_id);
+    s.bind(next(), std::int64_t{t.batch_no});
+    s.bind(next(), std::int64_t{t.trace_no});
+    s.bind(next(), t.hold_open.minor());
 }
 
 }  // namespace
@@ -317,6 +326,137 @@ std::optional<Merchant> SqliteStoreTx::merchantByMid(std::string_view mid) {
     if (s.step()) out = readMerchant(s);
     s.reset();
     return out;
+}
+
+namespace {
+constexpr const char* kTerminalColumns =
+    "id, tid, merchant_id, store_id, state, tmk_wrapped, session_nonce, batch_no, signed_on_at_ms";
+
+Terminal readTerminal(const Statement& s) {
+    Terminal t;
+    t.id = s.columnInt(0);
+    t.tid = s.columnText(1);
+    t.merchant_id = s.columnInt(2);
+    t.store_id = s.columnOptionalInt(3);
+    t.state = s.columnText(4) == "ACTIVE" ? TerminalState::Active : TerminalState::Disabled;
+    t.tmk_wrapped = s.columnBlob(5);
+    t.session_nonce = s.columnBlob(6);
+    t.batch_no = static_cast<int>(s.columnInt(7));
+    t.signed_on_at_ms = s.columnInt(8);
+    return t;
+}
+
+void bindTerminalFields(Statement& s, const Terminal& t) {
+    s.bind(2, std::string_view(t.tid));
+    s.bind(3, t.merchant_id);
+    s.bindOptional(4, t.store_id);
+    s.bind(5, t.state == TerminalState::Active ? "ACTIVE" : "DISABLED");
+    s.bindBlob(6, t.tmk_wrapped);
+    s.bindBlob(7, t.session_nonce);
+    s.bind(8, std::int64_t{t.batch_no});
+    s.bind(9, t.signed_on_at_ms);
+}
+}  // namespace
+
+StoreId SqliteStoreTx::insertMerchantStore(const MerchantStore& m) {
+    stmt("INSERT INTO merchant_store (merchant_id, name, address) VALUES (?1, ?2, ?3)")
+        .bind(1, m.merchant_id)
+        .bind(2, std::string_view(m.name))
+        .bind(3, std::string_view(m.address))
+        .run();
+    return db_.lastInsertId();
+}
+
+TerminalId SqliteStoreTx::insertTerminal(const Terminal& t) {
+    auto& s = stmt(
+        "INSERT INTO terminal (tid, merchant_id, store_id, state, tmk_wrapped, session_nonce, "
+        "batch_no, signed_on_at_ms) VALUES (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+    bindTerminalFields(s, t);
+    s.run();
+    return db_.lastInsertId();
+}
+
+std::optional<Terminal> SqliteStoreTx::terminal(TerminalId id) {
+    static const std::string sql = std::string("SELECT ") + kTerminalColumns + " FROM terminal WHERE id = ?1";
+    auto& s = stmt(sql.c_str());
+    s.bind(1, id);
+    std::optional<Terminal> out;
+    if (s.step()) out = readTerminal(s);
+    s.reset();
+    return out;
+}
+
+std::optional<Terminal> SqliteStoreTx::terminalByTid(std::string_view tid) {
+    static const std::string sql = std::string("SELECT ") + kTerminalColumns + " FROM terminal WHERE tid = ?1";
+    auto& s = stmt(sql.c_str());
+    s.bind(1, tid);
+    std::optional<Terminal> out;
+    if (s.step()) out = readTerminal(s);
+    s.reset();
+    return out;
+}
+
+void SqliteStoreTx::updateTerminal(const Terminal& t) {
+    auto& s = stmt(
+        "UPDATE terminal SET tid = ?2, merchant_id = ?3, store_id = ?4, state = ?5, tmk_wrapped = ?6, "
+        "session_nonce = ?7, batch_no = ?8, signed_on_at_ms = ?9 WHERE id = ?1");
+    s.bind(1, t.id);
+    bindTerminalFields(s, t);
+    s.run();
+}
+
+std::vector<Terminal> SqliteStoreTx::terminals() {
+    static const std::string sql = std::string("SELECT ") + kTerminalColumns + " FROM terminal ORDER BY id";
+    auto& s = stmt(sql.c_str());
+    std::vector<Terminal> out;
+    while (s.step()) out.push_back(readTerminal(s));
+    s.reset();
+    return out;
+}
+
+BatchTotals SqliteStoreTx::hostBatchTotals(TerminalId terminal_id, int batch_no) {
+    auto& s = stmt(
+        "SELECT "
+        "COALESCE(SUM(CASE WHEN kind IN ('purchase', 'preauth_completion') THEN amount_minor END), 0), "
+        "COUNT(CASE WHEN kind IN ('purchase', 'preauth_completion') THEN 1 END), "
+        "COALESCE(SUM(CASE WHEN kind = 'refund' THEN amount_minor END), 0), "
+        "COUNT(CASE WHEN kind = 'refund' THEN 1 END) "
+        "FROM card_txn WHERE terminal_id = ?1 AND batch_no = ?2 AND state = 'APPROVED'");
+    s.bind(1, terminal_id).bind(2, std::int64_t{batch_no});
+    s.step();
+    BatchTotals t;
+    t.debit = Money::fromMinor(s.columnInt(0), Currency::Cny);
+    t.debit_count = static_cast<int>(s.columnInt(1));
+    t.credit = Money::fromMinor(s.columnInt(2), Currency::Cny);
+    t.credit_count = static_cast<int>(s.columnInt(3));
+    s.reset();
+    return t;
+}
+
+bool SqliteStoreTx::insertTerminalBatch(TerminalId terminal_id, int batch_no, Date business_date,
+                                        const BatchTotals& host, const BatchTotals& reported,
+                                        TimestampMs at_ms) {
+    auto& s = stmt(
+        "INSERT INTO terminal_batch VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
+        "ON CONFLICT(terminal_id, batch_no) DO NOTHING");
+    s.bind(1, terminal_id).bind(2, std::int64_t{batch_no}).bind(3, business_date.toIso());
+    s.bind(4, host.debit.minor()).bind(5, std::int64_t{host.debit_count});
+    s.bind(6, host.credit.minor()).bind(7, std::int64_t{host.credit_count});
+    s.bind(8, reported.debit.minor()).bind(9, std::int64_t{reported.debit_count});
+    s.bind(10, reported.credit.minor()).bind(11, std::int64_t{reported.credit_count});
+    s.bind(12, std::int64_t{host == reported}).bind(13, at_ms);
+    s.run();
+    return db_.changes() == 1;
+}
+
+void SqliteStoreTx::insertReconException(std::string_view kind, std::string_view reference,
+                                         std::string_view detail, TimestampMs at_ms) {
+    stmt("INSERT INTO recon_exception (kind, reference, detail, created_at_ms) VALUES (?1, ?2, ?3, ?4)")
+        .bind(1, kind)
+        .bind(2, reference)
+        .bind(3, detail)
+        .bind(4, at_ms)
+        .run();
 }
 
 namespace {
@@ -665,7 +805,8 @@ int SqliteStoreTx::countOrdersInBand(std::string_view buyer_key, Date day, Money
 TxnId SqliteStoreTx::insertTxn(const CardTxn& t) {
     static const std::string sql =
         std::string("INSERT INTO card_txn (") + (kTxnColumns + 4) +
-        ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)";
+        ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, "
+        "?19)";
     auto& s = stmt(sql.c_str());
     bindTxnFields(s, t, 1);
     s.run();
@@ -698,9 +839,10 @@ void SqliteStoreTx::updateTxn(const CardTxn& t) {
         "UPDATE card_txn SET kind = ?1, state = ?2, decline = ?3, card_id = ?4, "
         "counter_card_id = ?5, merchant_id = ?6, currency = ?7, amount_minor = ?8, "
         "original_id = ?9, refunded_minor = ?10, idem_key = ?11, business_date = ?12, "
-        "at_ms = ?13, entry_id = ?14, balance_after_minor = ?15 WHERE id = ?16");
+        "at_ms = ?13, entry_id = ?14, balance_after_minor = ?15, terminal_id = ?16, batch_no = ?17, "
+        "trace_no = ?18, hold_open_minor = ?19 WHERE id = ?20");
     bindTxnFields(s, t, 1);
-    s.bind(16, t.id);
+    s.bind(20, t.id);
     s.run();
 }
 

@@ -29,6 +29,19 @@ class SqliteStoreTx final : public StoreTx {
     std::optional<Merchant> merchant(MerchantId id) override;
     std::optional<Merchant> merchantByMid(std::string_view mid) override;
 
+    StoreId insertMerchantStore(const MerchantStore& store) override;
+    TerminalId insertTerminal(const Terminal& terminal) override;
+    std::optional<Terminal> terminal(TerminalId id) override;
+    std::optional<Terminal> terminalByTid(std::string_view tid) override;
+    void updateTerminal(const Terminal& terminal) override;
+    std::vector<Terminal> terminals() override;
+    BatchTotals hostBatchTotals(TerminalId terminal, int batch_no) override;
+    bool insertTerminalBatch(TerminalId terminal, int batch_no, Date business_date,
+                             const BatchTotals& host, const BatchTotals& reported,
+                             TimestampMs at_ms) override;
+    void insertReconException(std::string_view kind, std::string_view reference,
+                              std::string_view detail, TimestampMs at_ms) override;
+
     BatchId insertBatch(const ProductionBatch& batch) override;
     std::optional<ProductionBatch> batch(BatchId id) override;
     void updateBatch(const ProductionBatch& batch) override;
