@@ -5,6 +5,7 @@
 namespace yika {
 
 std::string requestKey(const TerminalRef& ref) {
+    if (!ref.idem_key.empty()) return "TH:" + ref.tid + ":" + ref.idem_key;
     return "T:" + ref.tid + ":" + std::to_string(ref.batch_no) + ":" + std::to_string(ref.trace_no) +
            ":" + ref.terminal_date;
 }

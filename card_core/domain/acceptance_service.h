@@ -30,9 +30,13 @@ struct TerminalRef {
     int batch_no = 0;
     int trace_no = 0;
     std::string terminal_date;  // MMDD of the request (field 13), part of its identity
+    // HTTP requests: the client's idempotency key (1-64 URL-safe characters, never ':'). When
+    // set, it identifies the request together with the TID, in place of batch, trace and date.
+    std::string idem_key;
 };
 
-// "T:<tid>:<batch>:<trace>:<mmdd>" and "R:..." for its reversal.
+// "T:<tid>:<batch>:<trace>:<mmdd>" and "R:..." for its reversal; with an idempotency key
+// "TH:<tid>:<key>" and "RH:<tid>:<key>", which no ISO 8583 key can equal.
 std::string requestKey(const TerminalRef& ref);
 std::string reversalKey(const TerminalRef& ref);
 
