@@ -11,6 +11,8 @@ namespace yika::server {
 int runInit(const std::vector<std::string>& args);
 int runVerify(const std::vector<std::string>& args);
 int runProduce(const std::vector<std::string>& args);
+int runServe(const std::vector<std::string>& args);
+int runBenchSetup(const std::vector<std::string>& args);
 
 // The demo data of `yikad init --demo`: products, merchants, stock, sold cards, purchases.
 struct Runtime;

@@ -49,6 +49,19 @@ Setter boolSetter(std::function<void(Config&, bool)> set) {
 
 const std::map<std::string, Setter>& setters() {
     static const std::map<std::string, Setter> kSetters = {
+ {"pos.address", [](Config& c, const std::string& t) {
+             if (t.empty() || t.size() > 255) return false;
+             c.pos.address = t;
+             return true;
+         }},
+        {"pos.port", intSetter(0, 65535, [](Config& c, std::int64_t v) { c.pos.port = v; })},
+        {"pos.connections_max", intSetter(1, 1'000'000, [](Config& c, std::int64_t v) { c.pos.connections_max = v; })},
+        {"pos.idle_timeout_ms", intSetter(1000, 86'400'000, [](Config& c, std::int64_t v) { c.pos.idle_timeout_ms = v; })},
+        {"pos.frame_timeout_ms", intSetter(100, 600'000, [](Config& c, std::int64_t v) { c.pos.frame_timeout_ms = v; })},
+        {"pos.frame_bytes_max", intSetter(1100, 65'535, [](Config& c, std::int64_t v) { c.pos.frame_bytes_max = v; })},
+        {"pos.write_buffer_bytes_max", intSetter(4096, 64 << 20, [](Config& c, std::int64_t v) { c.pos.write_buffer_bytes_max = v; })},
+        {"pos.in_flight_per_connection_max", intSetter(1, 1024, [](Config& c, std::int64_t v) { c.pos.in_flight_per_connection_max = v; })},
+        {"pos.terminals_max", intSetter(1, 10'000'000, [](Config& c, std::int64_t v) { c.pos.terminals_max = v; })},
         {"db.synchronous", [](Config& c, const std::string& t) {
              if (t != "full" && t != "normal") return false;
              c.store.synchronous_full = t == "full";
@@ -96,6 +109,20 @@ const std::map<std::string, Setter>& setters() {
 std::string defaultConfigText() {
     return R"(# yikad configuration. Every limit of the server is here; an unknown key or a bad value
 # stops yikad with a message naming the key. Amounts are yuan with up to two decimals.
+
+# ISO 8583 terminal listener (yikad serve): address and port, the most open connections,
+# how long an idle connection or a half-received frame may last, the largest frame, the
+# unsent bytes a connection may pile up, requests awaiting answers per connection, and the
+# most terminals kept in memory with their keys.
+pos.address = 127.0.0.1
+pos.port = 5858
+pos.connections_max = 12000
+pos.idle_timeout_ms = 300000
+pos.frame_timeout_ms = 10000
+pos.frame_bytes_max = 2048
+pos.write_buffer_bytes_max = 65536
+pos.in_flight_per_connection_max = 16
+pos.terminals_max = 100000
 
 # Database: full = every commit is fsynced before anyone is told (durable); normal = faster,
 # may lose the last commits on power loss. Keep full in production.

@@ -13,7 +13,21 @@
 
 namespace yika::server {
 
+// The ISO 8583 terminal listener (pos.*).
+struct PosConfig {
+    std::string address = "127.0.0.1";
+    std::int64_t port = 5858;
+    std::int64_t connections_max = 12000;
+    std::int64_t idle_timeout_ms = 300000;
+    std::int64_t frame_timeout_ms = 10000;
+    std::int64_t frame_bytes_max = 2048;
+    std::int64_t write_buffer_bytes_max = 65536;
+    std::int64_t in_flight_per_connection_max = 16;
+    std::int64_t terminals_max = 100000;
+};
+
 struct Config {
+    PosConfig pos;
     Policies policies;
     store::SqliteStoreOptions store;
     std::int64_t batch_chunk_cards = 50'000;  // cards generated per writer transaction

@@ -1,6 +1,8 @@
 // Demo data for `yikad init --demo`: enough of a running business to look at. Every value
 // goes through the same domain services as production, so the demo ledger verifies.
 
+#include <sodium.h>
+
 #include <cstdio>
 
 #include "card_core/domain/card_service.h"
@@ -9,6 +11,16 @@
 #include "card_core/domain/spend_service.h"
 #include "server/commands.h"
 #include "server/production.h"
+#include "server/terminals.h"
+
+#include <sys/stat.h>
+
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "crypto/seal_key.h"
+#include "crypto/sealed_file.h"
 
 namespace yika::server {
 
@@ -75,6 +87,32 @@ CardProduct anonymousProduct(const Policies& policies) {
     p.pan_length = 16;
     p.load_amounts = {cny(100), cny(200), cny(500), cny(1000)};
     return p;
+}
+
+// Writes "PAN,PIN" for `cards` from the demo manufacturer's sealed files.
+Status writeDemoCards(Runtime& rt, const std::vector<CardId>& cards, const std::string& path) {
+    auto pair = crypto::readSealSecretKeyFile(rt.paths.manufacturer_secret_key());
+    if (!pair) return pair.error();
+    std::map<CardId, std::string> records;
+    for (int batch = 1; batch <= 3; ++batch) {
+        auto plain = crypto::openSealedFile(rt.paths.exports_dir() + "/batch-" + std::to_string(batch) + ".sealed",
+                                            pair->public_key, pair->secret_key.span());
+        if (!plain) return plain.error();
+        std::istringstream lines(*plain);
+        std::string line;
+        std::getline(lines, line);  // header
+        while (std::getline(lines, line)) {
+            std::size_t c1 = line.find(',');
+            std::size_t c2 = line.find(',', c1 + 1);
+            std::size_t c3 = line.find(',', c2 + 1);
+            records[std::stoll(line.substr(0, c1))] = line.substr(c1 + 1, c3 - c1 - 1);
+        }
+        sodium_memzero(plain->data(), plain->size());
+    }
+    std::ofstream out(path);
+    for (CardId id : cards) out << records.at(id) << '\n';
+    out.close();
+    return out ? Status(Ok{}) : Status(makeError(ErrorCode::StorageUnavailable, "cannot write " + path));
 }
 
 }  // namespace
@@ -185,10 +223,36 @@ int loadDemoData(Runtime& rt) {
             return 1;
         }
     }
+    // Demo terminals, and demo-only files that let yika-term be tried at once: terminal master
+    // keys and the card numbers and PINs of the sold cards. A real issuer never has either file:
+    // master keys are shown once at registration, PINs exist only in the sealed file the
+    // manufacturer opens.
+    std::string demo_dir = rt.paths.dir + "/demo";
+    ::mkdir(demo_dir.c_str(), 0700);
+    {
+        std::ofstream terminals(demo_dir + "/terminals.csv");
+        const std::vector<std::pair<std::string, std::string>> tids = {
+            {"898310048160001", "10000001"}, {"898310058120002", "10000002"},
+            {"898310070110003", "10000003"}, {"898310054110004", "10000004"}};
+        for (const auto& [mid, tid] : tids) {
+            auto t = registerTerminal(rt, mid, tid, std::string("Demo store ") + tid);
+            if (!t) {
+                std::fprintf(stderr, "yikad: demo terminal failed: %s\n", t.error().detail.c_str());
+                return 1;
+            }
+            terminals << t->tid << ',' << t->mid << ',' << t->tmk_hex << '\n';
+        }
+    }
+    if (Status s = writeDemoCards(rt, *sold, demo_dir + "/cards.csv"); !s) {
+        std::fprintf(stderr, "yikad: demo cards file failed: %s\n", s.error().detail.c_str());
+        return 1;
+    }
     auto report = rt.store->verify();
-    std::printf("demo data: 3 products, 4 merchants, 600 cards in stock at HQ, %zu sold in 3 orders, "
-                "%d purchases and 1 refund; ledger invariants %s\n",
-                sold->size(), approved, report.ok() ? "hold" : "VIOLATED");
+    std::printf("demo data: 3 products, 4 merchants with a terminal each, 600 cards produced, %zu sold "
+                "in 3 orders, %d purchases and 1 refund; ledger invariants %s\n"
+                "demo-only files: %s/terminals.csv (TID,MID,master key) and %s/cards.csv "
+                "(card number,PIN of the sold cards)\n",
+                sold->size(), approved, report.ok() ? "hold" : "VIOLATED", demo_dir.c_str(), demo_dir.c_str());
     if (!report.ok()) std::fputs(report.summary().c_str(), stderr);
     return report.ok() ? 0 : 1;
 }

@@ -75,6 +75,7 @@ void CommitQueue::commitBatch(std::deque<Item>& batch) {
     std::optional<Error> batch_error;
     try {
         db_->exec("BEGIN IMMEDIATE");
+        tx_.resetCaches();
         for (std::size_t i = 0; i < batch.size(); ++i) {
             db_->exec("SAVEPOINT op");
             try {
@@ -85,7 +86,12 @@ void CommitQueue::commitBatch(std::deque<Item>& batch) {
                 if (sqlite3_get_autocommit(db_->handle()) != 0) throw;
                 results[i] = makeError(e.code(), e.what());
             }
-            db_->exec(results[i] ? "RELEASE op" : "ROLLBACK TO op; RELEASE op");
+            if (results[i]) {
+                db_->exec("RELEASE op");
+            } else {
+                db_->exec("ROLLBACK TO op; RELEASE op");
+                tx_.resetCaches();
+            }
         }
         db_->exec("COMMIT");
     } catch (const StorageError& e) {

@@ -237,15 +237,24 @@ std::vector<CardId> SqliteStoreTx::ids(Statement& s) {
     return out;
 }
 
+void SqliteStoreTx::resetCaches() {
+    business_date_.reset();
+    products_.clear();
+    merchants_.clear();
+}
+
 Date SqliteStoreTx::businessDate() {
+    if (business_date_) return *business_date_;
     auto& s = stmt("SELECT value FROM setting WHERE key = 'business_date'");
     if (!s.step()) throw StorageError(ErrorCode::StorageUnavailable, "business date not set");
     Date d = dateOf(s, 0);
     s.reset();
+    business_date_ = d;
     return d;
 }
 
 void SqliteStoreTx::setBusinessDate(Date date) {
+    business_date_.reset();
     stmt("INSERT INTO setting(key, value) VALUES ('business_date', ?1) "
          "ON CONFLICT(key) DO UPDATE SET value = excluded.value")
         .bind(1, date.toIso())
@@ -270,12 +279,14 @@ ProductId SqliteStoreTx::insertProduct(const CardProduct& p) {
 }
 
 std::optional<CardProduct> SqliteStoreTx::product(ProductId id) {
+    if (auto it = products_.find(id); it != products_.end()) return it->second;
     static const std::string sql = std::string("SELECT ") + kProductColumns + " FROM product WHERE id = ?1";
     auto& s = stmt(sql.c_str());
     s.bind(1, id);
     std::optional<CardProduct> out;
     if (s.step()) out = readProduct(s);
     s.reset();
+    if (out) products_.emplace(id, *out);
     return out;
 }
 
@@ -307,6 +318,7 @@ MerchantId SqliteStoreTx::insertMerchant(const Merchant& m) {
 }
 
 std::optional<Merchant> SqliteStoreTx::merchant(MerchantId id) {
+    if (auto it = merchants_.find(id); it != merchants_.end()) return it->second;
     auto& s = stmt(
         "SELECT id, mid, name, group_id, fee_bps, fee_mode, settle_days, bank_name, bank_account "
         "FROM merchant WHERE id = ?1");
@@ -314,6 +326,7 @@ std::optional<Merchant> SqliteStoreTx::merchant(MerchantId id) {
     std::optional<Merchant> out;
     if (s.step()) out = readMerchant(s);
     s.reset();
+    if (out) merchants_.emplace(id, *out);
     return out;
 }
 
@@ -581,14 +594,19 @@ std::optional<Card> SqliteStoreTx::cardByLookup(const Bytes& lookup) {
 }
 
 void SqliteStoreTx::updateCard(const Card& c) {
+    // The number, its lookup hash and the PVV never change after generation: not rewritten.
     auto& s = stmt(
-        "UPDATE card SET product_id = ?2, batch_id = ?3, state = ?4, currency = ?5, "
-        "balance_minor = ?6, held_minor = ?7, pan_masked = ?8, pan_lookup = ?9, pan_enc = ?10, "
-        "pvv = ?11, expiry = ?12, location = ?13, order_id = ?14, buyer_key = ?15, "
-        "activated_on = ?16, pin_failures = ?17, pin_locked_until_ms = ?18, spend_day = ?19, "
-        "spent_today_minor = ?20, count_today = ?21 WHERE id = ?1");
-    s.bind(1, c.id);
-    bindCardFields(s, c, 2);
+        "UPDATE card SET state = ?2, currency = ?3, balance_minor = ?4, held_minor = ?5, "
+        "expiry = ?6, location = ?7, order_id = ?8, buyer_key = ?9, activated_on = ?10, "
+        "pin_failures = ?11, pin_locked_until_ms = ?12, spend_day = ?13, spent_today_minor = ?14, "
+        "count_today = ?15 WHERE id = ?1");
+    s.bind(1, c.id).bind(2, toString(c.state)).bind(3, cur(c.balance.currency()));
+    s.bind(4, c.balance.minor()).bind(5, c.held.minor()).bindOptionalText(6, isoOrNull(c.expiry));
+    s.bind(7, std::string_view(c.location)).bindOptional(8, c.order_id);
+    s.bind(9, std::string_view(c.buyer_key)).bindOptionalText(10, isoOrNull(c.activated_on));
+    s.bind(11, std::int64_t{c.pin_failures}).bind(12, c.pin_locked_until_ms);
+    s.bindOptionalText(13, isoOrNull(c.spend_day)).bind(14, c.spent_today.minor());
+    s.bind(15, std::int64_t{c.count_today});
     s.run();
 }
 

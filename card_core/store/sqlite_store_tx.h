@@ -78,6 +78,11 @@ class SqliteStoreTx final : public StoreTx {
     std::optional<EntryId> entryByEventKey(std::string_view event_key) override;
     EntryId insertEntry(const JournalEntry& entry) override;
 
+    // Forgets cached rows (business date, products, merchants). The commit queue calls it when
+    // a transaction starts and after a savepoint is rolled back, so a cache never outlives the
+    // writes it reflects.
+    void resetCaches();
+
   private:
     // The cached prepared statement for `sql` (the SQL text itself is the key).
     Statement& stmt(const char* sql);
@@ -85,6 +90,10 @@ class SqliteStoreTx final : public StoreTx {
 
     Database& db_;
     std::unordered_map<const char*, std::unique_ptr<Statement>> statements_;
+    // Read on every authorization, changed rarely, and only through this writer.
+    std::optional<Date> business_date_;
+    std::unordered_map<ProductId, CardProduct> products_;
+    std::unordered_map<MerchantId, Merchant> merchants_;
 };
 
 }  // namespace yika::store
