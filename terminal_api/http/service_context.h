@@ -31,12 +31,9 @@ struct TerminalCredentials {
     HttpKey http_key{};  // deriveHttpKey(TMK, tid)
 };
 
-// Where a terminal's HTTP key comes from. The server implements it with
-// crypto::unwrapTerminalMasterKey (crypto/terminal_keys.h) and deriveHttpKey():
-//
-//     auto tmk = crypto::unwrapTerminalMasterKey(keys, terminal.tmk_wrapped, terminal.tid);
-//     if (!tmk) return std::nullopt;
-//     return http::deriveHttpKey(tmk->bytes(), terminal.tid);
+// Where a terminal's HTTP key comes from. KeyRingTerminalKeys (key_ring_terminal_keys.h) is the
+// production one: it unwraps the TMK in the row with crypto::unwrapTerminalMasterKey and applies
+// deriveHttpKey(); tests may use a fake that knows TMKs by TID.
 //
 // It takes the whole row (not only the TID, as first sketched) because the caller has just read
 // it and the wrapped TMK is in it; the key source then needs no database access of its own.
