@@ -25,10 +25,23 @@ case "${1:-}" in
       build/server/yikad init --data "$data" --demo
     fi
     build/server/yikad verify --data "$data"
-    echo
-    echo "data folder:    $data (database yika.db, keys/yika.keys, yikad.properties)"
-    echo "sealed files:   $data/exports/"
-    echo "produce cards:  build/server/yikad produce --data $data --product GIFT-ANON --count 1000 --location HQ --requested-by alice --approved-by bob --receive"
+    port="$(sed -n 's/^pos.port *= *//p' "$data/yikad.properties")"
+    IFS=, read -r tid mid tmk < "$data/demo/terminals.csv"
+    IFS=, read -r pan pin < "$data/demo/cards.csv"
+    term="build/terminal_api/term/yika-term --port ${port:-5858} --tid $tid --mid $mid --tmk $tmk"
+    cat <<INFO
+
+data folder:      $data (database yika.db, keys/yika.keys, yikad.properties)
+demo-only files:  $data/demo/terminals.csv (terminal keys), $data/demo/cards.csv (card numbers, PINs)
+try a terminal:   $term sign-on
+                  $term purchase --pan $pan --amount 12.50
+                  $term balance --pan $pan --pin $pin
+load test:        build/terminal_api/term/yika-term load --port ${port:-5858} --terminals $data/demo/terminals.csv --cards $data/demo/cards.csv --connections 4 --duration 5
+check the books:  build/server/yikad verify --data $data
+(the admin API and the cardholder portal are not built yet)
+
+INFO
+    exec build/server/yikad serve --data "$data"
     ;;
   test)
     installer/install-deps.sh test

@@ -47,8 +47,26 @@ Setter boolSetter(std::function<void(Config&, bool)> set) {
     };
 }
 
+std::map<std::string, Setter> httpSetters() {
+    std::map<std::string, Setter> out;
+    for (const http::HttpLimitSetting& setting : http::httpLimitSettings()) {
+        auto field = setting.field;
+        out.emplace(std::string(setting.key),
+                    intSetter(setting.min, setting.max, [field](Config& c, std::int64_t v) { c.http.limits.*field = v; }));
+    }
+    out.emplace("http.address", [](Config& c, const std::string& t) {
+        if (t.empty() || t.size() > 255) return false;
+        c.http.address = t;
+        return true;
+    });
+    out.emplace("http.port", intSetter(0, 65535, [](Config& c, std::int64_t v) { c.http.port = v; }));
+    return out;
+}
+
 const std::map<std::string, Setter>& setters() {
-    static const std::map<std::string, Setter> kSetters = {
+    static const std::map<std::string, Setter> kSetters = [] {
+        std::map<std::string, Setter> all = httpSetters();
+        all.merge(std::map<std::string, Setter>{
  {"pos.address", [](Config& c, const std::string& t) {
              if (t.empty() || t.size() > 255) return false;
              c.pos.address = t;
@@ -100,7 +118,9 @@ const std::map<std::string, Setter>& setters() {
         {"sale.redemption_months_min", intSetter(0, 120, [](Config& c, std::int64_t v) {
              c.policies.sale.redemption_months_min = static_cast<int>(v); })},
         {"sale.order_cards_max", intSetter(1, 1'000'000, [](Config& c, std::int64_t v) { c.policies.sale.order_cards_max = v; })},
-    };
+        });
+        return all;
+    }();
     return kSetters;
 }
 
@@ -123,6 +143,12 @@ pos.frame_bytes_max = 2048
 pos.write_buffer_bytes_max = 65536
 pos.in_flight_per_connection_max = 16
 pos.terminals_max = 100000
+
+# JSON-over-HTTP terminal API (docs/openapi.yaml): address and port. Its limits (http.threads_max,
+# http.body_bytes_max, http.clock_skew_ms, ...) default as documented in
+# terminal_api/http/http_limits.h and may be set here too.
+http.address = 127.0.0.1
+http.port = 8480
 
 # Database: full = every commit is fsynced before anyone is told (durable); normal = faster,
 # may lose the last commits on power loss. Keep full in production.
@@ -195,6 +221,9 @@ Result<Config> loadConfig(const std::string& path) {
             return makeError(ErrorCode::InvalidArgument,
                              path + ": bad value '" + file->getString(key) + "' for '" + key + "'");
         }
+    }
+    if (Status limits = http::validateLimits(config.http.limits); !limits) {
+        return makeError(ErrorCode::InvalidArgument, path + ": " + limits.error().detail);
     }
     return config;
 }

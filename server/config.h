@@ -10,6 +10,7 @@
 #include "card_core/domain/policies.h"
 #include "card_core/domain/result.h"
 #include "card_core/store/sqlite_store.h"
+#include "terminal_api/http/http_limits.h"
 
 namespace yika::server {
 
@@ -26,8 +27,16 @@ struct PosConfig {
     std::int64_t terminals_max = 100000;
 };
 
+// The JSON-over-HTTP terminal API (http.*); its limits come from terminal_api/http.
+struct HttpConfig {
+    std::string address = "127.0.0.1";
+    std::int64_t port = 8480;
+    http::HttpApiLimits limits;
+};
+
 struct Config {
     PosConfig pos;
+    HttpConfig http;
     Policies policies;
     store::SqliteStoreOptions store;
     std::int64_t batch_chunk_cards = 50'000;  // cards generated per writer transaction

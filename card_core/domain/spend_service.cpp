@@ -142,7 +142,9 @@ Result<CardTxn> refund(StoreTx& tx, const RefundRequest& request, TimestampMs no
         if (auto first = tx.txnByIdemKey(request.idem_key)) return *first;
     }
     auto original = tx.txn(request.original_id);
-    if (!original || original->kind != TxnKind::Purchase || original->state != TxnState::Approved) {
+    bool refundable = original && original->state == TxnState::Approved &&
+                      (original->kind == TxnKind::Purchase || original->kind == TxnKind::PreAuthCompletion);
+    if (!refundable) {
         return makeError(ErrorCode::OriginalNotFound, "no approved purchase to refund");
     }
     Money amount = request.amount;

@@ -188,11 +188,15 @@ void PosService::submit(std::shared_ptr<Pending> p) {
     const Clock& clock = deps_.clock;
     auto work = [p, deps, &clock](StoreTx& tx) -> Status {
         TimestampMs now = clock.nowMs();
+        // A refused operation rolls back whatever it wrote (its savepoint); a decline recorded
+        // as a transaction (purchase with a wrong PIN, over a limit) is a success here.
+        Status result = Ok{};
         auto keep = [&](Result<CardTxn> r) {
             if (r) {
                 p->txn = *r;
             } else {
                 p->error = r.error();
+                result = r.error();
             }
         };
         switch (p->type) {
@@ -270,10 +274,10 @@ void PosService::submit(std::shared_ptr<Pending> p) {
             case TransactionType::SignOff:
                 break;
         }
-        return Ok{};
+        return result;
     };
     auto done = [this, p](const Status& status) {
-        if (!status) p->error = status.error();
+        if (!status && !p->error) p->error = status.error();
         respond(*p);
     };
     if (!deps_.writer.submit(std::move(work), std::move(done))) {
