@@ -2,8 +2,9 @@
 # The two commands of the README:
 #   ./dev.sh run    install what is missing, build, create ./data with demo data (first time),
 #                   verify the ledger, and start yikad
-#   ./dev.sh test   install what is missing, build twice (optimised, and ASan+UBSan), run every
-#                   test in both builds, plus the bounded fuzz runs
+#   ./dev.sh test   install what is missing, check formatting, build twice (optimised, and
+#                   ASan+UBSan), run every test in both builds, plus the bounded fuzz runs
+#   ./dev.sh lint   formatting check (clang-format) and clang-tidy on the changed files
 set -euo pipefail
 cd "$(dirname "$0")"
 root="$PWD"
@@ -14,6 +15,11 @@ build() {  # build <dir> [cmake args...]
   local dir="$1"; shift
   cmake -S "$root" -B "$dir" -G Ninja "$@" >/dev/null
   cmake --build "$dir" -j "$jobs"
+}
+
+format_check() {
+  # Every C++ file in the repository must be clang-format clean (.clang-format).
+  git ls-files '*.cpp' '*.h' | xargs clang-format --dry-run -Werror
 }
 
 case "${1:-}" in
@@ -45,6 +51,7 @@ INFO
     ;;
   test)
     installer/install-deps.sh test
+    format_check
     build build -DCMAKE_BUILD_TYPE=RelWithDebInfo
     (cd build && ctest --output-on-failure -j "$jobs")
     build build-asan -DCMAKE_BUILD_TYPE=Debug -DYIKA_SANITIZE=ON -DYIKA_BUILD_BENCH=OFF
@@ -55,8 +62,13 @@ INFO
       (cd build-fuzz && ctest --output-on-failure -R fuzz)
     fi
     ;;
+  lint)
+    format_check
+    cmake -S "$root" -B build -G Ninja >/dev/null
+    git diff --name-only HEAD~1 -- '*.cpp' | xargs -r clang-tidy -p build --quiet
+    ;;
   *)
-    echo "usage: ./dev.sh run | test" >&2
+    echo "usage: ./dev.sh run | test | lint" >&2
     exit 2
     ;;
 esac

@@ -1,12 +1,12 @@
 #include "crypto/random.h"
 
+#include "card_core/domain/assert.h"
+#include "crypto/nonce_pool.h"
+
 #include <sodium.h>
 
 #include <array>
 #include <cstring>
-
-#include "card_core/domain/assert.h"
-#include "crypto/nonce_pool.h"
 
 namespace yika::crypto {
 

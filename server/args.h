@@ -14,7 +14,8 @@ namespace yika::server {
 class Args {
   public:
     // `valued`: options that take a value; `flags`: options that do not.
-    Args(const std::vector<std::string>& args, std::set<std::string> valued, std::set<std::string> flags);
+    Args(const std::vector<std::string>& args, std::set<std::string> valued,
+         std::set<std::string> flags);
     bool ok() const { return error_.empty(); }
     const std::string& error() const { return error_; }
     std::optional<std::string> value(const std::string& name) const;

@@ -4,15 +4,6 @@
 // DATA/demo/bench-cards.csv (card number,PIN) and DATA/demo/bench-terminals.csv (TID,MID,TMK).
 // Needs a folder made with `yikad init --demo` (the demo manufacturer key opens the sealed file).
 
-#include <sodium.h>
-#include <malloc.h>
-#include <sys/stat.h>
-
-#include <chrono>
-#include <cstdio>
-#include <fstream>
-#include <sstream>
-
 #include "card_core/domain/issuance.h"
 #include "card_core/domain/sales_service.h"
 #include "crypto/seal_key.h"
@@ -21,6 +12,16 @@
 #include "server/commands.h"
 #include "server/production.h"
 #include "server/terminals.h"
+
+#include <sodium.h>
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include <malloc.h>
+#include <sys/stat.h>
 
 namespace yika::server {
 
@@ -36,8 +37,10 @@ Status sellAll(Runtime& rt, ProductId product, std::int64_t count, const Clock& 
     Money load = Money::fromMinor(500'000, Currency::Cny);
     for (std::int64_t sold = 0; sold < count; sold += kOrderCards) {
         SalesOrder order;
-        order.buyer = {BuyerKind::Company, "Benchmark Co.", std::nullopt, "", "91350100M000100Y43", ""};
-        order.lines = {{product, std::min(kOrderCards, count - sold), std::nullopt, std::nullopt, load}};
+        order.buyer = {
+            BuyerKind::Company, "Benchmark Co.", std::nullopt, "", "91350100M000100Y43", ""};
+        order.lines = {
+            {product, std::min(kOrderCards, count - sold), std::nullopt, std::nullopt, load}};
         order.location = "BENCH";
         order.payment_method = PaymentMethod::BankTransfer;
         Policies policies = rt.config.policies;
@@ -45,11 +48,14 @@ Status sellAll(Runtime& rt, ProductId product, std::int64_t count, const Clock& 
         auto id = rt.store->writer().run<OrderId>(
             [&](StoreTx& tx) { return createOrder(tx, order, policies, clock.nowMs()); });
         if (!id) return id.error();
-        auto pay = rt.store->writer().run<Money>([&](StoreTx& tx) -> Result<Money> { return tx.order(*id)->pay_total; });
-        Payment payment{PaymentMethod::BankTransfer, *pay, "Benchmark Co.", "6217000000000000009", "BENCH"};
+        auto pay = rt.store->writer().run<Money>(
+            [&](StoreTx& tx) -> Result<Money> { return tx.order(*id)->pay_total; });
+        Payment payment{PaymentMethod::BankTransfer, *pay, "Benchmark Co.", "6217000000000000009",
+                        "BENCH"};
         Actor seller{ActorKind::Operator, "bench", Channel::Cli};
-        YIKA_TRY(rt.store->writer().runStatus(
-            [&](StoreTx& tx) { return recordPayment(tx, *id, payment, seller, policies, clock.nowMs()); }));
+        YIKA_TRY(rt.store->writer().runStatus([&](StoreTx& tx) {
+            return recordPayment(tx, *id, payment, seller, policies, clock.nowMs());
+        }));
     }
     return Ok{};
 }
@@ -83,14 +89,16 @@ Status writeCards(Runtime& rt, const std::string& sealed, const std::string& pat
         sodium_memzero(chunk.data(), chunk.size());
     }
     out.close();
-    return out ? Status(Ok{}) : Status(makeError(ErrorCode::StorageUnavailable, "cannot write " + path));
+    return out ? Status(Ok{})
+               : Status(makeError(ErrorCode::StorageUnavailable, "cannot write " + path));
 }
 
 }  // namespace
 
 int runBenchSetup(const std::vector<std::string>& argv) {
     Args args(argv, {"--data", "--cards", "--terminals"}, {});
-    if (!args.ok() || !args.value("--data")) return fail(args.ok() ? "needs --data DIR" : args.error());
+    if (!args.ok() || !args.value("--data"))
+        return fail(args.ok() ? "needs --data DIR" : args.error());
     std::int64_t cards = std::stoll(args.value("--cards").value_or("100000"));
     std::int64_t terminals = std::stoll(args.value("--terminals").value_or("100"));
     if (cards <= 0 || cards > 10'000'000 || terminals <= 0 || terminals > 100'000) {
@@ -127,7 +135,8 @@ int runBenchSetup(const std::vector<std::string>& argv) {
     ProduceRequest request{"BENCH", cards, "BENCH", "bench-maker", "bench-checker", {}, true};
     auto produced = produceBatch(rt, request, nullptr);
     if (!produced) return fail(produced.error().detail);
-    if (Status sold = sellAll(rt, *product_id, cards, clock); !sold) return fail(sold.error().detail);
+    if (Status sold = sellAll(rt, *product_id, cards, clock); !sold)
+        return fail(sold.error().detail);
 
     std::string demo_dir = rt.paths.dir + "/demo";
     ::mkdir(demo_dir.c_str(), 0700);
@@ -143,11 +152,14 @@ int runBenchSetup(const std::vector<std::string>& argv) {
         out << t->tid << ',' << t->mid << ',' << t->tmk_hex << '\n';
     }
     out.close();
-    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    std::printf("bench-setup: %lld cards sold at 5,000.00, %lld terminals, in %.1f s; files %s/bench-cards.csv "
-                "and %s/bench-terminals.csv\n",
-                static_cast<long long>(cards), static_cast<long long>(terminals), seconds, demo_dir.c_str(),
-                demo_dir.c_str());
+    double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    std::printf(
+        "bench-setup: %lld cards sold at 5,000.00, %lld terminals, in %.1f s; files "
+        "%s/bench-cards.csv "
+        "and %s/bench-terminals.csv\n",
+        static_cast<long long>(cards), static_cast<long long>(terminals), seconds, demo_dir.c_str(),
+        demo_dir.c_str());
     return 0;
 }
 

@@ -1,12 +1,12 @@
 #include "server/cli.h"
 
-#include <cstdio>
-#include <string>
-#include <vector>
-
 #include "crypto/random.h"
 #include "server/commands.h"
 #include "server/terminals.h"
+
+#include <cstdio>
+#include <string>
+#include <vector>
 
 namespace yika::server {
 

@@ -1,19 +1,19 @@
 #include "server/commands.h"
 
-#include <fcntl.h>
-#include <malloc.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <chrono>
-#include <cstdio>
-
 #include "card_core/store/schema.h"
 #include "crypto/key_file.h"
 #include "crypto/seal_key.h"
 #include "server/args.h"
 #include "server/data_dir.h"
 #include "server/production.h"
+
+#include <chrono>
+#include <cstdio>
+
+#include <fcntl.h>
+#include <malloc.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace yika::server {
 
@@ -24,7 +24,9 @@ int fail(const std::string& message) {
     return 1;
 }
 
-int fail(const Error& error) { return fail(std::string(toString(error.code)) + ": " + error.detail); }
+int fail(const Error& error) {
+    return fail(std::string(toString(error.code)) + ": " + error.detail);
+}
 
 bool exists(const std::string& path) {
     struct stat st {};
@@ -63,12 +65,15 @@ int runInit(const std::vector<std::string>& argv) {
     ::mkdir(paths.exports_dir().c_str(), 0700);
     if (Status s = crypto::createKeyFile(paths.key_file()); !s) return fail(s.error());
     if (!exists(paths.config())) {
-        if (Status s = writeNewFile(paths.config(), defaultConfigText(), 0640); !s) return fail(s.error());
+        if (Status s = writeNewFile(paths.config(), defaultConfigText(), 0640); !s)
+            return fail(s.error());
     }
     if (args.flag("--demo") && !exists(paths.manufacturer_public_key())) {
         // Demo only: a real manufacturer generates its own key pair and sends the public key.
         auto pair = crypto::generateSealKeyPair();
-        if (Status s = crypto::writeSealPublicKeyFile(paths.manufacturer_public_key(), pair.public_key); !s) {
+        if (Status s =
+                crypto::writeSealPublicKeyFile(paths.manufacturer_public_key(), pair.public_key);
+            !s) {
             return fail(s.error());
         }
         if (Status s = crypto::writeSealSecretKeyFile(paths.manufacturer_secret_key(), pair); !s) {
@@ -104,10 +109,11 @@ int runVerify(const std::vector<std::string>& argv) {
     } catch (const StorageError& e) {
         return fail(e.what());
     }
-    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now() - started);
     if (!report.ok()) {
-        std::fprintf(stderr, "yikad verify: %zu invariant violation(s):\n%s", report.violations.size(),
-                     report.summary().c_str());
+        std::fprintf(stderr, "yikad verify: %zu invariant violation(s):\n%s",
+                     report.violations.size(), report.summary().c_str());
         return 1;
     }
     std::printf("yikad verify: all ledger invariants hold (V1-V10, %lld ms)\n",
@@ -121,14 +127,16 @@ int runProduce(const std::vector<std::string>& argv) {
                "--manufacturer-key"},
               {"--receive"});
     if (!args.ok()) return fail(args.error());
-    for (const char* required : {"--data", "--product", "--count", "--location", "--requested-by", "--approved-by"}) {
+    for (const char* required :
+         {"--data", "--product", "--count", "--location", "--requested-by", "--approved-by"}) {
         if (!args.value(required)) return fail(std::string("produce needs ") + required);
     }
     ProduceRequest request;
     request.product_code = *args.value("--product");
     char* end = nullptr;
     request.count = std::strtoll(args.value("--count")->c_str(), &end, 10);
-    if (end == nullptr || *end != '\0' || request.count <= 0) return fail("--count: a positive number");
+    if (end == nullptr || *end != '\0' || request.count <= 0)
+        return fail("--count: a positive number");
     request.location = *args.value("--location");
     request.requested_by = *args.value("--requested-by");
     request.approved_by = *args.value("--approved-by");
@@ -146,7 +154,8 @@ int runProduce(const std::vector<std::string>& argv) {
     bool tty = ::isatty(STDERR_FILENO) != 0;
     auto progress = [&](std::int64_t done, std::int64_t total) {
         constexpr int kWidth = 40;
-        double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        double seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
         int filled = static_cast<int>(done * kWidth / total);
         std::fprintf(stderr, "%s[%.*s%*s] %3lld%% %lld/%lld cards %.1fs%s", tty ? "\r" : "", filled,
                      "########################################", kWidth - filled, "",
@@ -156,13 +165,15 @@ int runProduce(const std::vector<std::string>& argv) {
     auto outcome = produceBatch(**rt, request, progress);
     if (tty) std::fputc('\n', stderr);
     if (!outcome) return fail(outcome.error());
-    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    std::printf("batch %lld: %lld cards (serials %lld-%lld) %s in %.2f s; sealed manufacturer file %s\n",
-                static_cast<long long>(outcome->batch_id), static_cast<long long>(request.count),
-                static_cast<long long>(outcome->first_card_id),
-                static_cast<long long>(outcome->last_card_id),
-                request.receive ? "generated and received into stock" : "generated", seconds,
-                outcome->sealed_file.c_str());
+    double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    std::printf(
+        "batch %lld: %lld cards (serials %lld-%lld) %s in %.2f s; sealed manufacturer file %s\n",
+        static_cast<long long>(outcome->batch_id), static_cast<long long>(request.count),
+        static_cast<long long>(outcome->first_card_id),
+        static_cast<long long>(outcome->last_card_id),
+        request.receive ? "generated and received into stock" : "generated", seconds,
+        outcome->sealed_file.c_str());
     return 0;
 }
 

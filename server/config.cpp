@@ -21,7 +21,8 @@ bool parseInt(const std::string& text, std::int64_t min, std::int64_t max, std::
     return true;
 }
 
-Setter intSetter(std::int64_t min, std::int64_t max, std::function<void(Config&, std::int64_t)> set) {
+Setter intSetter(std::int64_t min, std::int64_t max,
+                 std::function<void(Config&, std::int64_t)> set) {
     return [=](Config& c, const std::string& text) {
         std::int64_t v = 0;
         if (!parseInt(text, min, max, v)) return false;
@@ -52,14 +53,16 @@ std::map<std::string, Setter> httpSetters() {
     for (const http::HttpLimitSetting& setting : http::httpLimitSettings()) {
         auto field = setting.field;
         out.emplace(std::string(setting.key),
-                    intSetter(setting.min, setting.max, [field](Config& c, std::int64_t v) { c.http.limits.*field = v; }));
+                    intSetter(setting.min, setting.max,
+                              [field](Config& c, std::int64_t v) { c.http.limits.*field = v; }));
     }
     out.emplace("http.address", [](Config& c, const std::string& t) {
         if (t.empty() || t.size() > 255) return false;
         c.http.address = t;
         return true;
     });
-    out.emplace("http.port", intSetter(0, 65535, [](Config& c, std::int64_t v) { c.http.port = v; }));
+    out.emplace("http.port",
+                intSetter(0, 65535, [](Config& c, std::int64_t v) { c.http.port = v; }));
     return out;
 }
 
@@ -67,57 +70,117 @@ const std::map<std::string, Setter>& setters() {
     static const std::map<std::string, Setter> kSetters = [] {
         std::map<std::string, Setter> all = httpSetters();
         all.merge(std::map<std::string, Setter>{
- {"pos.address", [](Config& c, const std::string& t) {
-             if (t.empty() || t.size() > 255) return false;
-             c.pos.address = t;
-             return true;
-         }},
-        {"pos.port", intSetter(0, 65535, [](Config& c, std::int64_t v) { c.pos.port = v; })},
-        {"pos.connections_max", intSetter(1, 1'000'000, [](Config& c, std::int64_t v) { c.pos.connections_max = v; })},
-        {"pos.idle_timeout_ms", intSetter(1000, 86'400'000, [](Config& c, std::int64_t v) { c.pos.idle_timeout_ms = v; })},
-        {"pos.frame_timeout_ms", intSetter(100, 600'000, [](Config& c, std::int64_t v) { c.pos.frame_timeout_ms = v; })},
-        {"pos.frame_bytes_max", intSetter(1100, 65'535, [](Config& c, std::int64_t v) { c.pos.frame_bytes_max = v; })},
-        {"pos.write_buffer_bytes_max", intSetter(4096, 64 << 20, [](Config& c, std::int64_t v) { c.pos.write_buffer_bytes_max = v; })},
-        {"pos.in_flight_per_connection_max", intSetter(1, 1024, [](Config& c, std::int64_t v) { c.pos.in_flight_per_connection_max = v; })},
-        {"pos.terminals_max", intSetter(1, 10'000'000, [](Config& c, std::int64_t v) { c.pos.terminals_max = v; })},
-        {"db.synchronous", [](Config& c, const std::string& t) {
-             if (t != "full" && t != "normal") return false;
-             c.store.synchronous_full = t == "full";
-             return true;
-         }},
-        {"db.cache_pages", intSetter(100, 10'000'000, [](Config& c, std::int64_t v) { c.store.cache_pages = v; })},
-        {"writer.batch_ops_max", intSetter(1, 100'000, [](Config& c, std::int64_t v) {
-             c.store.queue.batch_ops_max = static_cast<std::size_t>(v); })},
-        {"writer.queue_ops_max", intSetter(1, 10'000'000, [](Config& c, std::int64_t v) {
-             c.store.queue.queue_ops_max = static_cast<std::size_t>(v); })},
-        {"writer.checkpoint_interval_ms", intSetter(10, 60'000, [](Config& c, std::int64_t v) {
-             c.store.queue.checkpoint_interval_ms = static_cast<int>(v); })},
-        {"batch.cards_max", intSetter(1, 10'000'000, [](Config& c, std::int64_t v) { c.policies.batch_cards_max = v; })},
-        {"batch.chunk_cards", intSetter(100, 1'000'000, [](Config& c, std::int64_t v) { c.batch_chunk_cards = v; })},
-        {"batch.cache_pages", intSetter(1000, 10'000'000, [](Config& c, std::int64_t v) { c.batch_cache_pages = v; })},
-        {"card.shelf_months", intSetter(0, 120, [](Config& c, std::int64_t v) {
-             c.policies.card_shelf_months = static_cast<int>(v); })},
-        {"pin.failures_max", intSetter(1, 20, [](Config& c, std::int64_t v) {
-             c.policies.pin.failures_max = static_cast<int>(v); })},
-        {"pin.lock_hours", intSetter(1, 24 * 30, [](Config& c, std::int64_t v) {
-             c.policies.pin.lock_ms = v * 3600 * 1000; })},
-        {"breakage.enabled", boolSetter([](Config& c, bool v) { c.policies.breakage.enabled = v; })},
-        {"breakage.months_after_expiry", intSetter(0, 240, [](Config& c, std::int64_t v) {
-             c.policies.breakage.months_after_expiry = static_cast<int>(v); })},
-        {"product.named_cap_max", moneySetter([](Config& c) -> Money& { return c.policies.product.named_cap_max; })},
-        {"product.anonymous_cap_max", moneySetter([](Config& c) -> Money& { return c.policies.product.anonymous_cap_max; })},
-        {"product.anonymous_validity_months_min", intSetter(1, 1200, [](Config& c, std::int64_t v) {
-             c.policies.product.anonymous_validity_months_min = static_cast<int>(v); })},
-        {"sale.realname_threshold", moneySetter([](Config& c) -> Money& { return c.policies.sale.realname_threshold; })},
-        {"sale.structuring_band", moneySetter([](Config& c) -> Money& { return c.policies.sale.structuring_band; })},
-        {"sale.structuring_count", intSetter(2, 100, [](Config& c, std::int64_t v) {
-             c.policies.sale.structuring_count = static_cast<int>(v); })},
-        {"sale.company_noncash_threshold", moneySetter([](Config& c) -> Money& { return c.policies.sale.company_noncash_threshold; })},
-        {"sale.individual_noncash_threshold", moneySetter([](Config& c) -> Money& { return c.policies.sale.individual_noncash_threshold; })},
-        {"sale.reload_noncash_threshold", moneySetter([](Config& c) -> Money& { return c.policies.sale.reload_noncash_threshold; })},
-        {"sale.redemption_months_min", intSetter(0, 120, [](Config& c, std::int64_t v) {
-             c.policies.sale.redemption_months_min = static_cast<int>(v); })},
-        {"sale.order_cards_max", intSetter(1, 1'000'000, [](Config& c, std::int64_t v) { c.policies.sale.order_cards_max = v; })},
+            {"pos.address",
+             [](Config& c, const std::string& t) {
+                 if (t.empty() || t.size() > 255) return false;
+                 c.pos.address = t;
+                 return true;
+             }},
+            {"pos.port", intSetter(0, 65535, [](Config& c, std::int64_t v) { c.pos.port = v; })},
+            {"pos.connections_max",
+             intSetter(1, 1'000'000, [](Config& c, std::int64_t v) { c.pos.connections_max = v; })},
+            {"pos.idle_timeout_ms",
+             intSetter(1000, 86'400'000,
+                       [](Config& c, std::int64_t v) { c.pos.idle_timeout_ms = v; })},
+            {"pos.frame_timeout_ms",
+             intSetter(100, 600'000,
+                       [](Config& c, std::int64_t v) { c.pos.frame_timeout_ms = v; })},
+            {"pos.frame_bytes_max",
+             intSetter(1100, 65'535, [](Config& c, std::int64_t v) { c.pos.frame_bytes_max = v; })},
+            {"pos.write_buffer_bytes_max",
+             intSetter(4096, 64 << 20,
+                       [](Config& c, std::int64_t v) { c.pos.write_buffer_bytes_max = v; })},
+            {"pos.in_flight_per_connection_max",
+             intSetter(1, 1024,
+                       [](Config& c, std::int64_t v) { c.pos.in_flight_per_connection_max = v; })},
+            {"pos.terminals_max",
+             intSetter(1, 10'000'000, [](Config& c, std::int64_t v) { c.pos.terminals_max = v; })},
+            {"db.synchronous",
+             [](Config& c, const std::string& t) {
+                 if (t != "full" && t != "normal") return false;
+                 c.store.synchronous_full = t == "full";
+                 return true;
+             }},
+            {"db.cache_pages",
+             intSetter(100, 10'000'000,
+                       [](Config& c, std::int64_t v) { c.store.cache_pages = v; })},
+            {"writer.batch_ops_max", intSetter(1, 100'000,
+                                               [](Config& c, std::int64_t v) {
+                                                   c.store.queue.batch_ops_max =
+                                                       static_cast<std::size_t>(v);
+                                               })},
+            {"writer.queue_ops_max", intSetter(1, 10'000'000,
+                                               [](Config& c, std::int64_t v) {
+                                                   c.store.queue.queue_ops_max =
+                                                       static_cast<std::size_t>(v);
+                                               })},
+            {"writer.checkpoint_interval_ms", intSetter(10, 60'000,
+                                                        [](Config& c, std::int64_t v) {
+                                                            c.store.queue.checkpoint_interval_ms =
+                                                                static_cast<int>(v);
+                                                        })},
+            {"batch.cards_max",
+             intSetter(1, 10'000'000,
+                       [](Config& c, std::int64_t v) { c.policies.batch_cards_max = v; })},
+            {"batch.chunk_cards",
+             intSetter(100, 1'000'000, [](Config& c, std::int64_t v) { c.batch_chunk_cards = v; })},
+            {"batch.cache_pages",
+             intSetter(1000, 10'000'000,
+                       [](Config& c, std::int64_t v) { c.batch_cache_pages = v; })},
+            {"card.shelf_months", intSetter(0, 120,
+                                            [](Config& c, std::int64_t v) {
+                                                c.policies.card_shelf_months = static_cast<int>(v);
+                                            })},
+            {"pin.failures_max", intSetter(1, 20,
+                                           [](Config& c, std::int64_t v) {
+                                               c.policies.pin.failures_max = static_cast<int>(v);
+                                           })},
+            {"pin.lock_hours", intSetter(1, 24 * 30,
+                                         [](Config& c, std::int64_t v) {
+                                             c.policies.pin.lock_ms = v * 3600 * 1000;
+                                         })},
+            {"breakage.enabled",
+             boolSetter([](Config& c, bool v) { c.policies.breakage.enabled = v; })},
+            {"breakage.months_after_expiry", intSetter(0, 240,
+                                                       [](Config& c, std::int64_t v) {
+                                                           c.policies.breakage.months_after_expiry =
+                                                               static_cast<int>(v);
+                                                       })},
+            {"product.named_cap_max",
+             moneySetter([](Config& c) -> Money& { return c.policies.product.named_cap_max; })},
+            {"product.anonymous_cap_max",
+             moneySetter([](Config& c) -> Money& { return c.policies.product.anonymous_cap_max; })},
+            {"product.anonymous_validity_months_min",
+             intSetter(1, 1200,
+                       [](Config& c, std::int64_t v) {
+                           c.policies.product.anonymous_validity_months_min = static_cast<int>(v);
+                       })},
+            {"sale.realname_threshold",
+             moneySetter([](Config& c) -> Money& { return c.policies.sale.realname_threshold; })},
+            {"sale.structuring_band",
+             moneySetter([](Config& c) -> Money& { return c.policies.sale.structuring_band; })},
+            {"sale.structuring_count", intSetter(2, 100,
+                                                 [](Config& c, std::int64_t v) {
+                                                     c.policies.sale.structuring_count =
+                                                         static_cast<int>(v);
+                                                 })},
+            {"sale.company_noncash_threshold", moneySetter([](Config& c) -> Money& {
+                 return c.policies.sale.company_noncash_threshold;
+             })},
+            {"sale.individual_noncash_threshold", moneySetter([](Config& c) -> Money& {
+                 return c.policies.sale.individual_noncash_threshold;
+             })},
+            {"sale.reload_noncash_threshold", moneySetter([](Config& c) -> Money& {
+                 return c.policies.sale.reload_noncash_threshold;
+             })},
+            {"sale.redemption_months_min", intSetter(0, 120,
+                                                     [](Config& c, std::int64_t v) {
+                                                         c.policies.sale.redemption_months_min =
+                                                             static_cast<int>(v);
+                                                     })},
+            {"sale.order_cards_max",
+             intSetter(1, 1'000'000,
+                       [](Config& c, std::int64_t v) { c.policies.sale.order_cards_max = v; })},
         });
         return all;
     }();
@@ -202,7 +265,8 @@ Result<Config> loadConfig(const std::string& path) {
     try {
         file = new Poco::Util::PropertyFileConfiguration(path);
     } catch (const Poco::Exception& e) {
-        return makeError(ErrorCode::InvalidArgument, "cannot read " + path + ": " + e.displayText());
+        return makeError(ErrorCode::InvalidArgument,
+                         "cannot read " + path + ": " + e.displayText());
     }
     std::vector<std::string> keys;
     std::function<void(const std::string&)> walk = [&](const std::string& prefix) {

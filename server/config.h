@@ -4,13 +4,13 @@
 // `yikad init`) with every limit named. An unknown key or a bad value stops start-up with a
 // message naming the key.
 
-#include <cstdint>
-#include <string>
-
 #include "card_core/domain/policies.h"
 #include "card_core/domain/result.h"
 #include "card_core/store/sqlite_store.h"
 #include "terminal_api/http/http_limits.h"
+
+#include <cstdint>
+#include <string>
 
 namespace yika::server {
 

@@ -1,8 +1,8 @@
 #include "server/data_dir.h"
 
-#include <sys/stat.h>
-
 #include "crypto/key_file.h"
+
+#include <sys/stat.h>
 
 namespace yika::server {
 
@@ -14,14 +14,15 @@ Result<std::unique_ptr<Runtime>> openRuntime(const std::string& dir, bool create
     DataPaths paths{dir};
     struct stat st {};
     if (!create && ::stat(paths.database().c_str(), &st) != 0) {
-        return makeError(ErrorCode::NotFound,
-                         "no database at " + paths.database() + " (run: yikad init --data " + dir + ")");
+        return makeError(ErrorCode::NotFound, "no database at " + paths.database() +
+                                                  " (run: yikad init --data " + dir + ")");
     }
     auto config = loadConfig(paths.config());
     if (!config) return config.error();
     auto keys = crypto::loadKeyFile(paths.key_file());
     if (!keys) return keys.error();
-    auto runtime = std::make_unique<Runtime>(paths, std::move(config).value(), std::move(keys).value());
+    auto runtime =
+        std::make_unique<Runtime>(paths, std::move(config).value(), std::move(keys).value());
     runtime->config.store.path = paths.database();
     if (adjust) adjust(runtime->config);
     try {

@@ -7,10 +7,6 @@
 //   DIR/manufacturer/*.pub      the card manufacturer's public key (demo: its secret key too)
 //   DIR/exports/                sealed manufacturer files of production batches
 
-#include <functional>
-#include <memory>
-#include <string>
-
 #include "card_core/domain/result.h"
 #include "card_core/store/sqlite_store.h"
 #include "crypto/card_vault.h"
@@ -18,6 +14,10 @@
 #include "crypto/pin_verifier.h"
 #include "crypto/random.h"
 #include "server/config.h"
+
+#include <functional>
+#include <memory>
+#include <string>
 
 namespace yika::server {
 
@@ -29,7 +29,9 @@ struct DataPaths {
     std::string key_file() const { return dir + "/keys/yika.keys"; }
     std::string manufacturer_dir() const { return dir + "/manufacturer"; }
     std::string manufacturer_public_key() const { return dir + "/manufacturer/manufacturer.pub"; }
-    std::string manufacturer_secret_key() const { return dir + "/manufacturer/manufacturer-demo.secret"; }
+    std::string manufacturer_secret_key() const {
+        return dir + "/manufacturer/manufacturer-demo.secret";
+    }
     std::string exports_dir() const { return dir + "/exports"; }
 };
 

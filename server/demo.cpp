@@ -1,26 +1,24 @@
 // Demo data for `yikad init --demo`: enough of a running business to look at. Every value
 // goes through the same domain services as production, so the demo ledger verifies.
 
-#include <sodium.h>
-
-#include <cstdio>
-
 #include "card_core/domain/card_service.h"
 #include "card_core/domain/issuance.h"
 #include "card_core/domain/sales_service.h"
 #include "card_core/domain/spend_service.h"
+#include "crypto/seal_key.h"
+#include "crypto/sealed_file.h"
 #include "server/commands.h"
 #include "server/production.h"
 #include "server/terminals.h"
 
-#include <sys/stat.h>
+#include <sodium.h>
 
+#include <cstdio>
 #include <fstream>
 #include <map>
 #include <sstream>
 
-#include "crypto/seal_key.h"
-#include "crypto/sealed_file.h"
+#include <sys/stat.h>
 
 namespace yika::server {
 
@@ -38,8 +36,8 @@ struct Demo {
             [&](StoreTx& tx) { return createProduct(tx, p, rt.config.policies); });
     }
 
-    Result<MerchantId> merchant(std::string mid, std::string name, std::int64_t fee_bps, FeeMode mode,
-                                std::optional<MerchantGroupId> group) {
+    Result<MerchantId> merchant(std::string mid, std::string name, std::int64_t fee_bps,
+                                FeeMode mode, std::optional<MerchantGroupId> group) {
         return writer().run<MerchantId>([&](StoreTx& tx) -> Result<MerchantId> {
             Merchant m;
             m.mid = std::move(mid);
@@ -59,9 +57,8 @@ struct Demo {
             [&](StoreTx& tx) { return createOrder(tx, order, rt.config.policies, clock.nowMs()); });
         if (!id) return id;
         Actor seller{ActorKind::Operator, "demo-sales", Channel::Cli};
-        auto order_now = writer().run<SalesOrder>([&](StoreTx& tx) -> Result<SalesOrder> {
-            return *tx.order(*id);
-        });
+        auto order_now = writer().run<SalesOrder>(
+            [&](StoreTx& tx) -> Result<SalesOrder> { return *tx.order(*id); });
         payment.amount = order_now->pay_total;
         YIKA_TRY(writer().runStatus([&](StoreTx& tx) {
             return recordPayment(tx, *id, payment, seller, rt.config.policies, clock.nowMs());
@@ -95,8 +92,9 @@ Status writeDemoCards(Runtime& rt, const std::vector<CardId>& cards, const std::
     if (!pair) return pair.error();
     std::map<CardId, std::string> records;
     for (int batch = 1; batch <= 3; ++batch) {
-        auto plain = crypto::openSealedFile(rt.paths.exports_dir() + "/batch-" + std::to_string(batch) + ".sealed",
-                                            pair->public_key, pair->secret_key.span());
+        auto plain = crypto::openSealedFile(
+            rt.paths.exports_dir() + "/batch-" + std::to_string(batch) + ".sealed",
+            pair->public_key, pair->secret_key.span());
         if (!plain) return plain.error();
         std::istringstream lines(*plain);
         std::string line;
@@ -112,7 +110,8 @@ Status writeDemoCards(Runtime& rt, const std::vector<CardId>& cards, const std::
     std::ofstream out(path);
     for (CardId id : cards) out << records.at(id) << '\n';
     out.close();
-    return out ? Status(Ok{}) : Status(makeError(ErrorCode::StorageUnavailable, "cannot write " + path));
+    return out ? Status(Ok{})
+               : Status(makeError(ErrorCode::StorageUnavailable, "cannot write " + path));
 }
 
 }  // namespace
@@ -121,8 +120,9 @@ int loadDemoData(Runtime& rt) {
     Demo demo{rt, {}};
     auto named = demo.product(namedProduct(rt.config.policies));
     auto anonymous = demo.product(anonymousProduct(rt.config.policies));
-    auto group = demo.writer().run<MerchantGroupId>(
-        [](StoreTx& tx) -> Result<MerchantGroupId> { return tx.insertMerchantGroup("BAKERY", "Sunny Bakery stores"); });
+    auto group = demo.writer().run<MerchantGroupId>([](StoreTx& tx) -> Result<MerchantGroupId> {
+        return tx.insertMerchantGroup("BAKERY", "Sunny Bakery stores");
+    });
     CardProduct bakery_card = namedProduct(rt.config.policies);
     bakery_card.code = "BAKERY";
     bakery_card.name = "Sunny Bakery prepaid card (single-purpose)";
@@ -137,10 +137,14 @@ int loadDemoData(Runtime& rt) {
         return 1;
     }
     std::vector<MerchantId> merchants;
-    merchants.push_back(*demo.merchant("898310048160001", "Huamei Department Store 华美百货", 60, FeeMode::Net, std::nullopt));
-    merchants.push_back(*demo.merchant("898310058120002", "Lianhua Supermarket 联华超市", 38, FeeMode::Net, std::nullopt));
-    merchants.push_back(*demo.merchant("898310070110003", "Jinjiang Hotel 锦江饭店", 80, FeeMode::Gross, std::nullopt));
-    MerchantId bakery_merchant = *demo.merchant("898310054110004", "Sunny Bakery 阳光烘焙", 50, FeeMode::Net, *group);
+    merchants.push_back(*demo.merchant("898310048160001", "Huamei Department Store 华美百货", 60,
+                                       FeeMode::Net, std::nullopt));
+    merchants.push_back(*demo.merchant("898310058120002", "Lianhua Supermarket 联华超市", 38,
+                                       FeeMode::Net, std::nullopt));
+    merchants.push_back(*demo.merchant("898310070110003", "Jinjiang Hotel 锦江饭店", 80,
+                                       FeeMode::Gross, std::nullopt));
+    MerchantId bakery_merchant =
+        *demo.merchant("898310054110004", "Sunny Bakery 阳光烘焙", 50, FeeMode::Net, *group);
 
     for (const char* code : {"GIFT-NAMED", "GIFT-ANON", "BAKERY"}) {
         ProduceRequest request{code, 200, "HQ", "alice", "bob", {}, true};
@@ -152,13 +156,18 @@ int loadDemoData(Runtime& rt) {
     }
 
     SalesOrder individual;
-    individual.buyer = {BuyerKind::Individual, "Zhang San 张三", IdType::ResidentIdCard, "11010519491231002X", "", "13800000000"};
+    individual.buyer = {
+        BuyerKind::Individual, "Zhang San 张三", IdType::ResidentIdCard, "11010519491231002X", "",
+        "13800000000"};
     individual.lines = {{*named, 2, std::nullopt, std::nullopt, cny(1000)}};
     individual.location = "HQ";
     individual.payment_method = PaymentMethod::Cash;
     SalesOrder company;
-    company.buyer = {BuyerKind::Company, "Demo Technology Co., Ltd. 演示科技有限公司", std::nullopt, "", "91350100M000100Y43", "Li Si 李四"};
-    company.lines = {{*named, 20, std::nullopt, std::nullopt, cny(500)}, {*bakery, 10, std::nullopt, std::nullopt, cny(300)}};
+    company.buyer = {BuyerKind::Company,   "Demo Technology Co., Ltd. 演示科技有限公司",
+                     std::nullopt,         "",
+                     "91350100M000100Y43", "Li Si 李四"};
+    company.lines = {{*named, 20, std::nullopt, std::nullopt, cny(500)},
+                     {*bakery, 10, std::nullopt, std::nullopt, cny(300)}};
     company.location = "HQ";
     company.discount = cny(200);
     company.payment_method = PaymentMethod::BankTransfer;
@@ -170,9 +179,11 @@ int loadDemoData(Runtime& rt) {
     walk_in.location = "HQ";
     walk_in.payment_method = PaymentMethod::Cash;
     Payment cash{PaymentMethod::Cash, cny(0), "", "", "counter"};
-    Payment transfer{PaymentMethod::BankTransfer, cny(0), "Demo Technology Co., Ltd.", "6217000000000000001", "TRF-0001"};
+    Payment transfer{PaymentMethod::BankTransfer, cny(0), "Demo Technology Co., Ltd.",
+                     "6217000000000000001", "TRF-0001"};
     std::vector<OrderId> orders;
-    for (auto [order, payment] : {std::pair{individual, cash}, std::pair{company, transfer}, std::pair{walk_in, cash}}) {
+    for (auto [order, payment] :
+         {std::pair{individual, cash}, std::pair{company, transfer}, std::pair{walk_in, cash}}) {
         auto id = demo.sell(order, payment);
         if (!id) {
             std::fprintf(stderr, "yikad: demo sale failed: %s\n", id.error().detail.c_str());
@@ -182,19 +193,22 @@ int loadDemoData(Runtime& rt) {
     }
 
     // Some spending: every sold card buys something at a merchant in its scope.
-    auto sold = demo.writer().run<std::vector<CardId>>([&](StoreTx& tx) -> Result<std::vector<CardId>> {
-        std::vector<CardId> ids;
-        for (OrderId id : orders) {
-            auto order = tx.order(id);
-            ids.insert(ids.end(), order->card_ids.begin(), order->card_ids.end());
-        }
-        return ids;
-    });
+    auto sold =
+        demo.writer().run<std::vector<CardId>>([&](StoreTx& tx) -> Result<std::vector<CardId>> {
+            std::vector<CardId> ids;
+            for (OrderId id : orders) {
+                auto order = tx.order(id);
+                ids.insert(ids.end(), order->card_ids.begin(), order->card_ids.end());
+            }
+            return ids;
+        });
     int approved = 0;
     std::optional<TxnId> first_purchase;
     for (std::size_t i = 0; i < sold->size(); ++i) {
-        auto card = demo.writer().run<Card>([&](StoreTx& tx) -> Result<Card> { return *tx.card((*sold)[i]); });
-        MerchantId m = card->product_id == *bakery ? bakery_merchant : merchants[i % merchants.size()];
+        auto card = demo.writer().run<Card>(
+            [&](StoreTx& tx) -> Result<Card> { return *tx.card((*sold)[i]); });
+        MerchantId m =
+            card->product_id == *bakery ? bakery_merchant : merchants[i % merchants.size()];
         PurchaseRequest request;
         request.card_id = card->id;
         request.merchant_id = m;
@@ -215,11 +229,13 @@ int loadDemoData(Runtime& rt) {
     }
     if (first_purchase) {
         auto refunded = demo.writer().run<CardTxn>([&](StoreTx& tx) {
-            return refund(tx, {*first_purchase, Money::fromMinor(500, Currency::Cny), "demo-refund-1"},
+            return refund(tx,
+                          {*first_purchase, Money::fromMinor(500, Currency::Cny), "demo-refund-1"},
                           demo.clock.nowMs());
         });
         if (!refunded) {
-            std::fprintf(stderr, "yikad: demo refund failed: %s\n", refunded.error().detail.c_str());
+            std::fprintf(stderr, "yikad: demo refund failed: %s\n",
+                         refunded.error().detail.c_str());
             return 1;
         }
     }
@@ -232,8 +248,10 @@ int loadDemoData(Runtime& rt) {
     {
         std::ofstream terminals(demo_dir + "/terminals.csv");
         const std::vector<std::pair<std::string, std::string>> tids = {
-            {"898310048160001", "10000001"}, {"898310058120002", "10000002"},
-            {"898310070110003", "10000003"}, {"898310054110004", "10000004"}};
+            {"898310048160001", "10000001"},
+            {"898310058120002", "10000002"},
+            {"898310070110003", "10000003"},
+            {"898310054110004", "10000004"}};
         for (const auto& [mid, tid] : tids) {
             auto t = registerTerminal(rt, mid, tid, std::string("Demo store ") + tid);
             if (!t) {
@@ -248,11 +266,13 @@ int loadDemoData(Runtime& rt) {
         return 1;
     }
     auto report = rt.store->verify();
-    std::printf("demo data: 3 products, 4 merchants with a terminal each, 600 cards produced, %zu sold "
-                "in 3 orders, %d purchases and 1 refund; ledger invariants %s\n"
-                "demo-only files: %s/terminals.csv (TID,MID,master key) and %s/cards.csv "
-                "(card number,PIN of the sold cards)\n",
-                sold->size(), approved, report.ok() ? "hold" : "VIOLATED", demo_dir.c_str(), demo_dir.c_str());
+    std::printf(
+        "demo data: 3 products, 4 merchants with a terminal each, 600 cards produced, %zu sold "
+        "in 3 orders, %d purchases and 1 refund; ledger invariants %s\n"
+        "demo-only files: %s/terminals.csv (TID,MID,master key) and %s/cards.csv "
+        "(card number,PIN of the sold cards)\n",
+        sold->size(), approved, report.ok() ? "hold" : "VIOLATED", demo_dir.c_str(),
+        demo_dir.c_str());
     if (!report.ok()) std::fputs(report.summary().c_str(), stderr);
     return report.ok() ? 0 : 1;
 }

@@ -3,11 +3,11 @@
 // The ISO 8583 terminal listener assembled: the terminal registry (keys), the POS service and
 // the epoll TCP server, joined. `yikad serve` runs one; end-to-end tests run one on port 0.
 
-#include <memory>
-
 #include "server/data_dir.h"
 #include "terminal_api/pos/pos_service.h"
 #include "terminal_api/tcp/tcp_server.h"
+
+#include <memory>
 
 namespace yika::server {
 

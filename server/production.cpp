@@ -1,12 +1,12 @@
 #include "server/production.h"
 
-#include <sys/stat.h>
-
-#include <future>
-
 #include "card_core/domain/issuance.h"
 #include "crypto/seal_key.h"
 #include "crypto/sealed_file.h"
+
+#include <future>
+
+#include <sys/stat.h>
 
 namespace yika::server {
 
@@ -29,7 +29,8 @@ Actor operatorActor(const std::string& name) { return {ActorKind::Operator, name
 
 }  // namespace
 
-Result<ProduceOutcome> produceBatch(Runtime& rt, const ProduceRequest& request, const Progress& progress) {
+Result<ProduceOutcome> produceBatch(Runtime& rt, const ProduceRequest& request,
+                                    const Progress& progress) {
     auto& writer = rt.store->writer();
     SystemClock clock;
     std::string key_path = request.manufacturer_public_key_path.empty()
@@ -53,8 +54,9 @@ Result<ProduceOutcome> produceBatch(Runtime& rt, const ProduceRequest& request, 
     auto batch_id = writer.run<BatchId>(
         [&](StoreTx& tx) { return requestBatch(tx, draft, rt.config.policies, clock.nowMs()); });
     if (!batch_id) return batch_id.error();
-    YIKA_TRY(writer.runStatus(
-        [&](StoreTx& tx) { return approveBatch(tx, *batch_id, request.approved_by, clock.nowMs()); }));
+    YIKA_TRY(writer.runStatus([&](StoreTx& tx) {
+        return approveBatch(tx, *batch_id, request.approved_by, clock.nowMs());
+    }));
 
     ::mkdir(rt.paths.exports_dir().c_str(), 0700);
     std::string file = rt.paths.exports_dir() + "/batch-" + std::to_string(*batch_id) + ".sealed";
@@ -68,9 +70,8 @@ Result<ProduceOutcome> produceBatch(Runtime& rt, const ProduceRequest& request, 
         return beginGeneration(tx, *batch_id, rt.config.policies, tx.businessDate());
     });
     if (!first) return first.error();
-    auto batch = writer.run<ProductionBatch>([&](StoreTx& tx) -> Result<ProductionBatch> {
-        return *tx.batch(*batch_id);
-    });
+    auto batch = writer.run<ProductionBatch>(
+        [&](StoreTx& tx) -> Result<ProductionBatch> { return *tx.batch(*batch_id); });
     if (!batch) return batch.error();
     GenerationDeps deps{rt.random, rt.pins, rt.vault};
     // Two-stage pipeline: while the writer stores chunk i, another thread computes chunk i+1
@@ -86,8 +87,9 @@ Result<ProduceOutcome> produceBatch(Runtime& rt, const ProduceRequest& request, 
         std::vector<PreparedCard> cards = next.get();
         auto chunk = static_cast<std::int64_t>(cards.size());
         if (done + chunk < request.count) next = prepare(done + chunk);
-        Status stored = writer.runStatus(
-            [&](StoreTx& tx) { return storePreparedCards(tx, *batch, *product, cards, deps, sink); });
+        Status stored = writer.runStatus([&](StoreTx& tx) {
+            return storePreparedCards(tx, *batch, *product, cards, deps, sink);
+        });
         if (!stored) {
             if (next.valid()) next.wait();
             return stored.error();

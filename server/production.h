@@ -4,12 +4,12 @@
 // operator, generation in chunks through the single writer with the sealed manufacturer file
 // written alongside, and optionally export and receipt into stock.
 
+#include "card_core/domain/batch.h"
+#include "server/data_dir.h"
+
 #include <cstdint>
 #include <functional>
 #include <string>
-
-#include "card_core/domain/batch.h"
-#include "server/data_dir.h"
 
 namespace yika::server {
 
@@ -20,7 +20,7 @@ struct ProduceRequest {
     std::string requested_by;
     std::string approved_by;
     std::string manufacturer_public_key_path;  // empty: the data folder's manufacturer.pub
-    bool receive = false;                       // also mark exported and receive into stock
+    bool receive = false;                      // also mark exported and receive into stock
 };
 
 struct ProduceOutcome {
@@ -33,6 +33,7 @@ struct ProduceOutcome {
 // `progress(done, total)` is called after each chunk.
 using Progress = std::function<void(std::int64_t done, std::int64_t total)>;
 
-Result<ProduceOutcome> produceBatch(Runtime& rt, const ProduceRequest& request, const Progress& progress);
+Result<ProduceOutcome> produceBatch(Runtime& rt, const ProduceRequest& request,
+                                    const Progress& progress);
 
 }  // namespace yika::server

@@ -2,10 +2,6 @@
 // configuration, open the store and its single writer, start the listeners, wait for SIGINT or
 // SIGTERM, stop the listeners and then the writer (so every acknowledged request is on disk).
 
-#include <signal.h>
-
-#include <cstdio>
-
 #include "server/args.h"
 #include "server/commands.h"
 #include "server/data_dir.h"
@@ -14,12 +10,17 @@
 #include "terminal_api/http/key_ring_terminal_keys.h"
 #include "terminal_api/http/store_service_context.h"
 
+#include <cstdio>
+
+#include <signal.h>
+
 namespace yika::server {
 
 int runServe(const std::vector<std::string>& argv) {
     Args args(argv, {"--data", "--pos-port", "--http-port"}, {});
     if (!args.ok() || !args.value("--data")) {
-        std::fprintf(stderr, "yikad: %s\n", args.ok() ? "serve needs --data DIR" : args.error().c_str());
+        std::fprintf(stderr, "yikad: %s\n",
+                     args.ok() ? "serve needs --data DIR" : args.error().c_str());
         return 2;
     }
     // Block the stop signals before any thread starts, so that only sigwait below sees them.
@@ -44,29 +45,33 @@ int runServe(const std::vector<std::string>& argv) {
         std::fprintf(stderr, "yikad: %s\n", pos.error().detail.c_str());
         return 1;
     }
-    if (Status listening = (*pos)->start(static_cast<std::uint16_t>(rt.config.pos.port)); !listening) {
+    if (Status listening = (*pos)->start(static_cast<std::uint16_t>(rt.config.pos.port));
+        !listening) {
         std::fprintf(stderr, "yikad: terminal listener: %s\n", listening.error().detail.c_str());
         return 1;
     }
     http::KeyRingTerminalKeys http_keys(rt.keys);
     std::unique_ptr<http::StoreServiceContext> http_context;
     try {
-        http_context = std::make_unique<http::StoreServiceContext>(*rt.store, rt.pins, rt.vault, rt.config.policies,
-                                                                   clock, http_keys, rt.config.http.limits);
+        http_context = std::make_unique<http::StoreServiceContext>(
+            *rt.store, rt.pins, rt.vault, rt.config.policies, clock, http_keys,
+            rt.config.http.limits);
     } catch (const StorageError& e) {
         std::fprintf(stderr, "yikad: HTTP API: %s\n", e.what());
         return 1;
     }
     http::HttpApiServer http_api(*http_context, rt.config.http.limits);
-    if (Status listening = http_api.start(rt.config.http.address, static_cast<std::uint16_t>(rt.config.http.port));
+    if (Status listening =
+            http_api.start(rt.config.http.address, static_cast<std::uint16_t>(rt.config.http.port));
         !listening) {
         std::fprintf(stderr, "yikad: HTTP API: %s\n", listening.error().detail.c_str());
         return 1;
     }
-    std::printf("yikad serving %s\n  ISO 8583 terminal port: %s:%u (TCP)\n"
-                "  terminal JSON API:      http://%s:%u/v1/terminal/ (spec: /v1/openapi.yaml)\n",
-                rt.paths.dir.c_str(), rt.config.pos.address.c_str(), (*pos)->port(),
-                rt.config.http.address.c_str(), http_api.port());
+    std::printf(
+        "yikad serving %s\n  ISO 8583 terminal port: %s:%u (TCP)\n"
+        "  terminal JSON API:      http://%s:%u/v1/terminal/ (spec: /v1/openapi.yaml)\n",
+        rt.paths.dir.c_str(), rt.config.pos.address.c_str(), (*pos)->port(),
+        rt.config.http.address.c_str(), http_api.port());
     std::fflush(stdout);
 
     int signal_number = 0;

@@ -1,14 +1,15 @@
 #include "server/terminals.h"
 
-#include <cstdio>
-
 #include "crypto/hex.h"
 #include "crypto/terminal_keys.h"
 #include "server/args.h"
 
+#include <cstdio>
+
 namespace yika::server {
 
-Result<RegisteredTerminal> registerTerminal(Runtime& rt, const std::string& mid, const std::string& tid,
+Result<RegisteredTerminal> registerTerminal(Runtime& rt, const std::string& mid,
+                                            const std::string& tid,
                                             const std::optional<std::string>& store_name) {
     YIKA_TRY(validateTid(tid));
     crypto::SecureBuffer tmk = crypto::generateTerminalMasterKey();
@@ -18,7 +19,8 @@ Result<RegisteredTerminal> registerTerminal(Runtime& rt, const std::string& mid,
     auto id = rt.store->writer().run<TerminalId>([&](StoreTx& tx) -> Result<TerminalId> {
         auto merchant = tx.merchantByMid(mid);
         if (!merchant) return makeError(ErrorCode::NotFound, "no merchant with MID " + mid);
-        if (tx.terminalByTid(tid)) return makeError(ErrorCode::Duplicate, "terminal " + tid + " exists");
+        if (tx.terminalByTid(tid))
+            return makeError(ErrorCode::Duplicate, "terminal " + tid + " exists");
         terminal.merchant_id = merchant->id;
         if (store_name) {
             MerchantStore store{0, merchant->id, *store_name, ""};
@@ -34,10 +36,12 @@ Result<RegisteredTerminal> registerTerminal(Runtime& rt, const std::string& mid,
 
 int runTerminal(const std::vector<std::string>& argv) {
     if (argv.empty() || argv[0] != "add") {
-        std::fputs("usage: yikad terminal add --data DIR --mid MID --tid TID [--store NAME]\n", stderr);
+        std::fputs("usage: yikad terminal add --data DIR --mid MID --tid TID [--store NAME]\n",
+                   stderr);
         return 2;
     }
-    Args args(std::vector<std::string>(argv.begin() + 1, argv.end()), {"--data", "--mid", "--tid", "--store"}, {});
+    Args args(std::vector<std::string>(argv.begin() + 1, argv.end()),
+              {"--data", "--mid", "--tid", "--store"}, {});
     if (!args.ok()) {
         std::fprintf(stderr, "yikad: %s\n", args.error().c_str());
         return 2;
@@ -51,16 +55,18 @@ int runTerminal(const std::vector<std::string>& argv) {
         std::fprintf(stderr, "yikad: %s\n", rt.error().detail.c_str());
         return 1;
     }
-    auto added = registerTerminal(**rt, *args.value("--mid"), *args.value("--tid"), args.value("--store"));
+    auto added =
+        registerTerminal(**rt, *args.value("--mid"), *args.value("--tid"), args.value("--store"));
     if (!added) {
         std::fprintf(stderr, "yikad: %s: %s\n", std::string(toString(added.code())).c_str(),
                      added.error().detail.c_str());
         return 1;
     }
-    std::printf("terminal %s registered for merchant %s\n"
-                "terminal master key (shown once, inject it into the device): %s\n"
-                "key check value: %s\n",
-                added->tid.c_str(), added->mid.c_str(), added->tmk_hex.c_str(), added->kcv_hex.c_str());
+    std::printf(
+        "terminal %s registered for merchant %s\n"
+        "terminal master key (shown once, inject it into the device): %s\n"
+        "key check value: %s\n",
+        added->tid.c_str(), added->mid.c_str(), added->tmk_hex.c_str(), added->kcv_hex.c_str());
     return 0;
 }
 

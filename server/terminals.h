@@ -3,11 +3,11 @@
 // Registering merchant terminals: a new terminal master key (TMK), shown once for injection
 // into the device and stored only wrapped under the key file.
 
-#include <optional>
-#include <string>
-
 #include "card_core/domain/terminal.h"
 #include "server/data_dir.h"
+
+#include <optional>
+#include <string>
 
 namespace yika::server {
 
@@ -20,7 +20,8 @@ struct RegisteredTerminal {
 };
 
 // Adds a terminal for the merchant with `mid` (and a store named `store_name`, if given).
-Result<RegisteredTerminal> registerTerminal(Runtime& rt, const std::string& mid, const std::string& tid,
+Result<RegisteredTerminal> registerTerminal(Runtime& rt, const std::string& mid,
+                                            const std::string& tid,
                                             const std::optional<std::string>& store_name);
 
 int runTerminal(const std::vector<std::string>& args);

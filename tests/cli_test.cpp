@@ -2,9 +2,15 @@
 // a production batch whose sealed manufacturer file opens only with the manufacturer's key and
 // whose PINs verify against the stored PIN verification values.
 
+#include "card_core/domain/card_number.h"
+#include "card_core/store/sqlite_db.h"
+#include "crypto/card_vault.h"
+#include "crypto/key_file.h"
+#include "crypto/pin_verifier.h"
+#include "crypto/seal_key.h"
+#include "crypto/sealed_file.h"
+
 #include <gtest/gtest.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
 
 #include <array>
 #include <cstdio>
@@ -13,13 +19,8 @@
 #include <sstream>
 #include <string>
 
-#include "card_core/domain/card_number.h"
-#include "card_core/store/sqlite_db.h"
-#include "crypto/card_vault.h"
-#include "crypto/key_file.h"
-#include "crypto/pin_verifier.h"
-#include "crypto/seal_key.h"
-#include "crypto/sealed_file.h"
+#include <sys/stat.h>
+#include <sys/wait.h>
 
 namespace yika {
 namespace {
@@ -86,8 +87,9 @@ TEST_F(CliTest, VerifyNamesACardWhoseBalanceWasEditedByHand) {
     ASSERT_EQ(yikad("init " + data() + " --demo").exit_code, 0);
     {
         store::Database db((dir_ / "yika.db").string(), {});
-        db.exec("UPDATE card SET balance_minor = balance_minor + 1 WHERE id = "
-                "(SELECT MIN(id) FROM card WHERE state = 'ACTIVE')");
+        db.exec(
+            "UPDATE card SET balance_minor = balance_minor + 1 WHERE id = "
+            "(SELECT MIN(id) FROM card WHERE state = 'ACTIVE')");
     }
     CliRun verify = yikad("verify " + data());
     EXPECT_EQ(verify.exit_code, 1);
@@ -100,10 +102,12 @@ TEST_F(CliTest, VerifyNamesAnUnbalancedEntryAddedBehindTheLedgersBack) {
     ASSERT_EQ(yikad("init " + data() + " --demo").exit_code, 0);
     {
         store::Database db((dir_ / "yika.db").string(), {});
-        db.exec("INSERT INTO journal_entry (event_key, event_type, business_date, at_ms, memo) "
-                "VALUES ('forged:1', 'forged', '2026-01-01', 0, '')");
-        db.exec("INSERT INTO journal_line VALUES ((SELECT id FROM journal_entry WHERE event_key = "
-                "'forged:1'), 0, 1001, 0, 156, 100, 0)");
+        db.exec(
+            "INSERT INTO journal_entry (event_key, event_type, business_date, at_ms, memo) "
+            "VALUES ('forged:1', 'forged', '2026-01-01', 0, '')");
+        db.exec(
+            "INSERT INTO journal_line VALUES ((SELECT id FROM journal_entry WHERE event_key = "
+            "'forged:1'), 0, 1001, 0, 156, 100, 0)");
     }
     CliRun verify = yikad("verify " + data());
     EXPECT_EQ(verify.exit_code, 1);
@@ -114,13 +118,15 @@ TEST_F(CliTest, VerifyNamesAnUnbalancedEntryAddedBehindTheLedgersBack) {
 
 TEST_F(CliTest, ProduceWritesASealedFileWhosePinsVerify) {
     ASSERT_EQ(yikad("init " + data() + " --demo").exit_code, 0);
-    CliRun produce = yikad("produce " + data() +
-                        " --product GIFT-NAMED --count 500 --location SHOP-1 --requested-by carol "
-                        "--approved-by dave --receive");
+    CliRun produce =
+        yikad("produce " + data() +
+              " --product GIFT-NAMED --count 500 --location SHOP-1 --requested-by carol "
+              "--approved-by dave --receive");
     ASSERT_EQ(produce.exit_code, 0) << produce.output;
     EXPECT_NE(produce.output.find("500 cards"), std::string::npos) << produce.output;
 
-    auto pair = crypto::readSealSecretKeyFile((dir_ / "manufacturer/manufacturer-demo.secret").string());
+    auto pair =
+        crypto::readSealSecretKeyFile((dir_ / "manufacturer/manufacturer-demo.secret").string());
     ASSERT_TRUE(pair.ok());
     std::string sealed = (dir_ / "exports/batch-4.sealed").string();
     auto plain = crypto::openSealedFile(sealed, pair->public_key, pair->secret_key.span());
@@ -131,8 +137,8 @@ TEST_F(CliTest, ProduceWritesASealedFileWhosePinsVerify) {
     crypto::SodiumPinVerifier pins(*keys);
     crypto::SodiumCardNumberVault vault(*keys);
     store::Database db((dir_ / "yika.db").string(), {});
-    store::Statement card(db.handle(),
-                          "SELECT pvv, pan_enc, state, location, balance_minor FROM card WHERE id = ?1");
+    store::Statement card(
+        db.handle(), "SELECT pvv, pan_enc, state, location, balance_minor FROM card WHERE id = ?1");
 
     std::istringstream lines(*plain);
     std::string line;
@@ -164,7 +170,8 @@ TEST_F(CliTest, ProduceWritesASealedFileWhosePinsVerify) {
 
     // Only the manufacturer's key opens it.
     auto stranger = crypto::generateSealKeyPair();
-    EXPECT_FALSE(crypto::openSealedFile(sealed, stranger.public_key, stranger.secret_key.span()).ok());
+    EXPECT_FALSE(
+        crypto::openSealedFile(sealed, stranger.public_key, stranger.secret_key.span()).ok());
     // Nothing on disk holds a PIN or a card number in clear.
     std::ifstream raw(sealed, std::ios::binary);
     std::string bytes(std::istreambuf_iterator<char>(raw), {});
@@ -175,8 +182,8 @@ TEST_F(CliTest, ProduceWritesASealedFileWhosePinsVerify) {
 TEST_F(CliTest, ProduceRefusesTheSameOperatorAsMakerAndChecker) {
     ASSERT_EQ(yikad("init " + data() + " --demo").exit_code, 0);
     CliRun produce = yikad("produce " + data() +
-                        " --product GIFT-NAMED --count 10 --location HQ --requested-by carol "
-                        "--approved-by carol");
+                           " --product GIFT-NAMED --count 10 --location HQ --requested-by carol "
+                           "--approved-by carol");
     EXPECT_NE(produce.exit_code, 0);
     EXPECT_NE(produce.output.find("maker_checker_violation"), std::string::npos) << produce.output;
     EXPECT_FALSE(std::filesystem::exists(dir_ / "exports/batch-4.sealed"));
@@ -194,7 +201,7 @@ TEST_F(CliTest, BadArgumentsAreRefusedClearly) {
     ASSERT_EQ(yikad("init " + data()).exit_code, 0);
     for (const char* count : {"0", "-5", "12abc", "99999999999"}) {
         CliRun produce = yikad("produce " + data() + " --product GIFT-NAMED --count " + count +
-                            " --location HQ --requested-by a --approved-by b");
+                               " --location HQ --requested-by a --approved-by b");
         EXPECT_NE(produce.exit_code, 0) << count;
     }
 }

@@ -3,14 +3,6 @@
 // 6; duplicates, reversals and a late original; settlement with a mismatch; 200 concurrent
 // purchases on one card. Every test ends with the ledger invariant check.
 
-#include <gtest/gtest.h>
-
-#include <atomic>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
-#include <thread>
-
 #include "card_core/domain/card_number.h"
 #include "card_core/domain/card_service.h"
 #include "crypto/hex.h"
@@ -20,6 +12,14 @@
 #include "terminal_api/iso8583/subfields.h"
 #include "terminal_api/term/requests.h"
 #include "terminal_api/term/tcp_link.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
 
 namespace yika {
 namespace {
@@ -93,7 +93,8 @@ class Terminal {
         last_request_ = *m;
         Message response = exchange(term::sealFrame(*m, keys_->mac_key.span()));
         if (response.responseCode() == ResponseCode::Approved && term::responseNeedsMac(r.type)) {
-            EXPECT_EQ(term::checkMac(last_body_, response, keys_->mac_key.span()), term::MacCheck::Valid);
+            EXPECT_EQ(term::checkMac(last_body_, response, keys_->mac_key.span()),
+                      term::MacCheck::Valid);
         }
         return response;
     }
@@ -104,7 +105,8 @@ class Terminal {
         return exchange(term::sealFrame(*rev, keys_->mac_key.span()));
     }
     Message settle(const iso8583::SettlementTotals& totals) {
-        return exchange(term::sealFrame(term::buildSettlement(context_, nextTrace(), totals), keys_->mac_key.span()));
+        return exchange(term::sealFrame(term::buildSettlement(context_, nextTrace(), totals),
+                                        keys_->mac_key.span()));
     }
     const Message& lastRequest() const { return last_request_; }
     term::TerminalContext& context() { return context_; }
@@ -130,7 +132,9 @@ term::CardRequest purchase(const DemoCard& c, std::int64_t minor, bool with_pin 
     return r;
 }
 
-ResponseCode codeOf(const Message& m) { return m.responseCode().value_or(ResponseCode::SystemError); }
+ResponseCode codeOf(const Message& m) {
+    return m.responseCode().value_or(ResponseCode::SystemError);
+}
 
 class PosEndToEnd : public ::testing::Test {
   protected:
@@ -154,7 +158,8 @@ class PosEndToEnd : public ::testing::Test {
             ASSERT_TRUE(tmk.has_value());
             terminals_.push_back({row[0], row[1], Bytes(tmk->begin(), tmk->end())});
         }
-        for (auto& row : readCsv((dir_ / "demo/cards.csv").string())) cards_.push_back({row[0], row[1]});
+        for (auto& row : readCsv((dir_ / "demo/cards.csv").string()))
+            cards_.push_back({row[0], row[1]});
         ASSERT_GE(cards_.size(), 30u);
     }
 
@@ -240,7 +245,8 @@ TEST_F(PosEndToEnd, DeclinesCarryTheirCodesAndChangeNothing) {
     const DemoCard& c = cards_[4];  // named, 500.00
     std::int64_t before = balanceOf(c);
     EXPECT_EQ(codeOf(network.card(purchase(c, before + 1))), ResponseCode::InsufficientFunds);
-    EXPECT_EQ(codeOf(network.card(purchase(c, 600000))), ResponseCode::OverAmountLimit);  // > 5,000.00
+    EXPECT_EQ(codeOf(network.card(purchase(c, 600000))),
+              ResponseCode::OverAmountLimit);  // > 5,000.00
     std::string unknown = "99000101" + std::string(10, '0');
     unknown += luhnCheckDigit(unknown);
     EXPECT_EQ(codeOf(network.card(purchase({unknown, "123456"}, 100))), ResponseCode::InvalidCard);
@@ -251,9 +257,11 @@ TEST_F(PosEndToEnd, DeclinesCarryTheirCodesAndChangeNothing) {
     // Frozen.
     Actor op{ActorKind::Operator, "cs", Channel::Admin};
     CardId id = idOf(c);  // outside the writer job: run() must not be nested
-    ASSERT_TRUE(rt_->store->writer().runStatus([&](StoreTx& tx) {
-        return freezeCard(tx, id, op, reason::kLost, clock_.nowMs());
-    }).ok());
+    ASSERT_TRUE(rt_->store->writer()
+                    .runStatus([&](StoreTx& tx) {
+                        return freezeCard(tx, id, op, reason::kLost, clock_.nowMs());
+                    })
+                    .ok());
     EXPECT_EQ(codeOf(network.card(purchase(c, 100))), ResponseCode::RestrictedCard);
     EXPECT_EQ(balanceOf(c), before);
 }
@@ -264,7 +272,8 @@ TEST_F(PosEndToEnd, FiveWrongPinsLockThePinWhateverComesNext) {
     std::int64_t before = balanceOf(c);
     DemoCard wrong = c;
     wrong.pin = c.pin == "000000" ? "111111" : "000000";
-    for (int i = 0; i < 4; ++i) EXPECT_EQ(codeOf(t.card(purchase(wrong, 100, true))), ResponseCode::WrongPin);
+    for (int i = 0; i < 4; ++i)
+        EXPECT_EQ(codeOf(t.card(purchase(wrong, 100, true))), ResponseCode::WrongPin);
     EXPECT_EQ(codeOf(t.card(purchase(wrong, 100, true))), ResponseCode::PinTriesExceeded);
     EXPECT_EQ(codeOf(t.card(purchase(c, 100, true))), ResponseCode::PinTriesExceeded);
     EXPECT_EQ(balanceOf(c), before);
@@ -274,12 +283,15 @@ TEST_F(PosEndToEnd, PinRequiredAboveTheDailyThreshold) {
     Terminal t = signedOn(0);
     const DemoCard& c = cards_[0];  // named; the PIN is needed above 1,000.00 spent in a day
     CardId id = idOf(c);
-    Payment transfer{PaymentMethod::BankTransfer, Money::fromMinor(200000, Currency::Cny), "Zhang San",
-                     "6222000000000000001", "TRF-9"};
+    Payment transfer{PaymentMethod::BankTransfer, Money::fromMinor(200000, Currency::Cny),
+                     "Zhang San", "6222000000000000001", "TRF-9"};
     Actor op{ActorKind::Operator, "sales", Channel::Admin};
-    ASSERT_TRUE(rt_->store->writer().run<CardTxn>([&](StoreTx& tx) {
-        return reloadCard(tx, id, transfer.amount, transfer, op, rt_->config.policies, clock_.nowMs());
-    }).ok());
+    ASSERT_TRUE(rt_->store->writer()
+                    .run<CardTxn>([&](StoreTx& tx) {
+                        return reloadCard(tx, id, transfer.amount, transfer, op,
+                                          rt_->config.policies, clock_.nowMs());
+                    })
+                    .ok());
     EXPECT_EQ(codeOf(t.card(purchase(c, 90000))), ResponseCode::Approved);  // 910.00 today
     EXPECT_EQ(codeOf(t.card(purchase(c, 9000))), ResponseCode::Approved);   // 1,000.00: not above
     std::int64_t before = balanceOf(c);
@@ -299,9 +311,11 @@ TEST_F(PosEndToEnd, WrongMacUnknownTerminalAndFormatErrors) {
     Message no_amount = *m;
     no_amount.clear(Field::Amount);
     no_amount.clear(Field::Currency);
-    EXPECT_EQ(codeOf(t.exchange(term::sealFrame(no_amount, t.keys().mac_key.span()))), ResponseCode::FormatError);
+    EXPECT_EQ(codeOf(t.exchange(term::sealFrame(no_amount, t.keys().mac_key.span()))),
+              ResponseCode::FormatError);
     Terminal stranger(listener_->port(), {"99999999", terminals_[0].mid, terminals_[0].tmk});
-    Message so = stranger.exchange(term::sealFrame(term::buildSignOn({"99999999", terminals_[0].mid, "000001"}, 1), {}));
+    Message so = stranger.exchange(
+        term::sealFrame(term::buildSignOn({"99999999", terminals_[0].mid, "000001"}, 1), {}));
     EXPECT_EQ(codeOf(so), ResponseCode::DoNotHonor);
     // Garbage that does not decode closes the connection without an answer.
     Bytes garbage = {0x00, 0x20};
@@ -321,7 +335,8 @@ TEST_F(PosEndToEnd, VoidRefundAndTheirLimits) {
     v.pan = c.pan;
     v.amount = Money::fromMinor(2999, Currency::Cny);
     v.original_rrn = std::string(p.get(Field::RetrievalReference));
-    v.original_data = iso8583::formatField61("000001", std::string(t.lastRequest().get(Field::Trace)));
+    v.original_data =
+        iso8583::formatField61("000001", std::string(t.lastRequest().get(Field::Trace)));
     EXPECT_EQ(codeOf(t.card(v)), ResponseCode::InvalidAmount) << "a void is for the full amount";
     v.amount = Money::fromMinor(3000, Currency::Cny);
     EXPECT_EQ(codeOf(t.card(v)), ResponseCode::Approved);
@@ -334,10 +349,12 @@ TEST_F(PosEndToEnd, VoidRefundAndTheirLimits) {
     r.pan = c.pan;
     r.amount = Money::fromMinor(2000, Currency::Cny);
     r.original_rrn = std::string(p2.get(Field::RetrievalReference));
-    r.original_data = iso8583::formatField61("000001", std::string(t.lastRequest().get(Field::Trace)), "0101");
+    r.original_data =
+        iso8583::formatField61("000001", std::string(t.lastRequest().get(Field::Trace)), "0101");
     EXPECT_EQ(codeOf(t.card(r)), ResponseCode::Approved);
     r.amount = Money::fromMinor(3001, Currency::Cny);
-    EXPECT_EQ(codeOf(t.card(r)), ResponseCode::InvalidAmount) << "refunds never exceed the original";
+    EXPECT_EQ(codeOf(t.card(r)), ResponseCode::InvalidAmount)
+        << "refunds never exceed the original";
     r.amount = Money::fromMinor(3000, Currency::Cny);
     EXPECT_EQ(codeOf(t.card(r)), ResponseCode::Approved);
     EXPECT_EQ(balanceOf(c), before);
@@ -372,14 +389,16 @@ TEST_F(PosEndToEnd, PreAuthorisationCompletionForLessAndCancel) {
     Message h2 = t.card(hold);
     ASSERT_EQ(codeOf(h2), ResponseCode::Approved);
     term::CardRequest cancel = done;
-    cancel.original_data = iso8583::formatField61("000001", std::string(t.lastRequest().get(Field::Trace)), "0101");
+    cancel.original_data =
+        iso8583::formatField61("000001", std::string(t.lastRequest().get(Field::Trace)), "0101");
     cancel.type = TransactionType::PreAuthCancel;
     cancel.pin.clear();
     cancel.amount = Money::fromMinor(20000, Currency::Cny);
     cancel.auth_id = std::string(h2.get(Field::AuthorizationId));
     cancel.original_rrn = std::string(h2.get(Field::RetrievalReference));
     EXPECT_EQ(codeOf(t.card(cancel)), ResponseCode::Approved);
-    EXPECT_EQ(codeOf(t.card(purchase(c, before - 15000))), ResponseCode::Approved) << "hold released";
+    EXPECT_EQ(codeOf(t.card(purchase(c, before - 15000))), ResponseCode::Approved)
+        << "hold released";
 }
 
 TEST_F(PosEndToEnd, ReversalRestoresAndIsIdempotentAndALateOriginalDoesNothing) {
@@ -391,15 +410,19 @@ TEST_F(PosEndToEnd, ReversalRestoresAndIsIdempotentAndALateOriginalDoesNothing) 
     EXPECT_EQ(balanceOf(c), before);
 
     // The reversal arrives first (the terminal never got its purchase out), then the purchase.
-    auto late = term::buildCardRequest(t.context(), [&] {
-        auto r = purchase(c, 999);
-        r.trace = t.nextTrace() + 1000;
-        return r;
-    }(), t.keys().pin_key.span());
+    auto late = term::buildCardRequest(
+        t.context(),
+        [&] {
+            auto r = purchase(c, 999);
+            r.trace = t.nextTrace() + 1000;
+            return r;
+        }(),
+        t.keys().pin_key.span());
     ASSERT_TRUE(late.ok());
     auto rev = term::buildReversal(*late, "98");
     ASSERT_TRUE(rev.ok());
-    EXPECT_EQ(codeOf(t.exchange(term::sealFrame(*rev, t.keys().mac_key.span()))), ResponseCode::Approved);
+    EXPECT_EQ(codeOf(t.exchange(term::sealFrame(*rev, t.keys().mac_key.span()))),
+              ResponseCode::Approved);
     Message original = t.exchange(term::sealFrame(*late, t.keys().mac_key.span()));
     EXPECT_NE(codeOf(original), ResponseCode::Approved);
     EXPECT_EQ(balanceOf(c), before);
@@ -428,7 +451,8 @@ TEST_F(PosEndToEnd, SettlementBalancedThenMismatchRecorded) {
     EXPECT_EQ(mismatch->result, 2);
     EXPECT_EQ(mismatch->debit_amount_minor, 500);
     auto reader = rt_->store->openReader();
-    store::Statement open(reader->handle(), "SELECT COUNT(*) FROM recon_exception WHERE state = 'OPEN'");
+    store::Statement open(reader->handle(),
+                          "SELECT COUNT(*) FROM recon_exception WHERE state = 'OPEN'");
     ASSERT_TRUE(open.step());
     EXPECT_EQ(open.columnInt(0), 1);
 }
@@ -445,7 +469,8 @@ TEST_F(PosEndToEnd, TwoHundredConcurrentPurchasesNeverOverdrawOneCard) {
             Terminal t = signedOn(static_cast<std::size_t>(i));
             t.context().batch = "00010" + std::to_string(i);
             for (int k = 0; k < kPerThread; ++k) {
-                if (codeOf(t.card(purchase(c, 1100))) == ResponseCode::Approved) approved.fetch_add(1);
+                if (codeOf(t.card(purchase(c, 1100))) == ResponseCode::Approved)
+                    approved.fetch_add(1);
             }
         });
     }

@@ -6,8 +6,8 @@ namespace yika {
 
 std::string requestKey(const TerminalRef& ref) {
     if (!ref.idem_key.empty()) return "TH:" + ref.tid + ":" + ref.idem_key;
-    return "T:" + ref.tid + ":" + std::to_string(ref.batch_no) + ":" + std::to_string(ref.trace_no) +
-           ":" + ref.terminal_date;
+    return "T:" + ref.tid + ":" + std::to_string(ref.batch_no) + ":" +
+           std::to_string(ref.trace_no) + ":" + ref.terminal_date;
 }
 
 std::string reversalKey(const TerminalRef& ref) { return "R" + requestKey(ref).substr(1); }
@@ -50,7 +50,8 @@ Result<CardTxn> insertWithEntry(StoreTx& tx, CardTxn txn, std::vector<JournalLin
 }
 
 std::vector<JournalLine> spendLines(CardId card, MerchantId merchant, Money amount) {
-    return {{cardAccount(card), Side::Debit, amount}, {merchantPending(merchant), Side::Credit, amount}};
+    return {{cardAccount(card), Side::Debit, amount},
+            {merchantPending(merchant), Side::Credit, amount}};
 }
 
 // The lines an original posted, if any, reversed.
@@ -58,9 +59,9 @@ std::vector<JournalLine> oppositeOf(const CardTxn& original) {
     return reversedLines(spendLines(original.card_id, *original.merchant_id, original.amount));
 }
 
-Result<CardTxn> authorizeAt(StoreTx& tx, const TerminalRef& ref, const Bytes& pan_lookup, Money amount,
-                            const std::optional<std::string>& pin, bool hold, AcceptanceDeps deps,
-                            TimestampMs now_ms) {
+Result<CardTxn> authorizeAt(StoreTx& tx, const TerminalRef& ref, const Bytes& pan_lookup,
+                            Money amount, const std::optional<std::string>& pin, bool hold,
+                            AcceptanceDeps deps, TimestampMs now_ms) {
     if (auto first = tx.txnByIdemKey(requestKey(ref))) return *first;
     auto card = tx.cardByLookup(pan_lookup);
     if (!card) return makeError(ErrorCode::CardNotFound, "unknown card");
@@ -73,8 +74,8 @@ Result<CardTxn> authorizeAt(StoreTx& tx, const TerminalRef& ref, const Bytes& pa
         late.id = tx.insertTxn(late);
         return late;
     }
-    PurchaseRequest request{card->id, ref.merchant_id, amount, requestKey(ref), pin, hold,
-                            ref.terminal_id, ref.batch_no, ref.trace_no};
+    PurchaseRequest request{card->id, ref.merchant_id, amount,       requestKey(ref), pin,
+                            hold,     ref.terminal_id, ref.batch_no, ref.trace_no};
     return purchase(tx, request, deps.pins, deps.policies, now_ms);
 }
 
@@ -104,8 +105,10 @@ Result<BalanceAnswer> balanceInquiry(StoreTx& tx, const TerminalRef& ref, const 
         return makeError(ErrorCode::PinLocked, "PIN tries exceeded");
     }
     if (card->state == CardState::Frozen) return makeError(ErrorCode::CardFrozen, "card is frozen");
-    if (card->state == CardState::Expired) return makeError(ErrorCode::CardExpired, "card has expired");
-    if (card->state != CardState::Active) return makeError(ErrorCode::CardNotActive, "card is not active");
+    if (card->state == CardState::Expired)
+        return makeError(ErrorCode::CardExpired, "card has expired");
+    if (card->state != CardState::Active)
+        return makeError(ErrorCode::CardNotActive, "card is not active");
     if (!inAcceptanceScope(*product, *merchant)) {
         return makeError(ErrorCode::OutOfScope, "card is not accepted at this merchant");
     }
@@ -129,12 +132,14 @@ Result<CardTxn> completePreAuth(StoreTx& tx, const TerminalRef& ref, TxnId preau
     if (auto first = tx.txnByIdemKey(requestKey(ref))) return *first;
     auto hold = findOriginal(tx, ref, preauth_id);
     if (!hold) return hold.error();
-    if (hold->kind != TxnKind::PreAuth || hold->state != TxnState::Approved || hold->hold_open.isZero()) {
+    if (hold->kind != TxnKind::PreAuth || hold->state != TxnState::Approved ||
+        hold->hold_open.isZero()) {
         return makeError(ErrorCode::OriginalNotFound, "no open pre-authorisation");
     }
     if (!amount.isPositive() || amount.currency() != hold->amount.currency() ||
         amount.minor() > hold->hold_open.minor()) {
-        return makeError(ErrorCode::InvalidAmount, "completion must be positive and at most the hold");
+        return makeError(ErrorCode::InvalidAmount,
+                         "completion must be positive and at most the hold");
     }
     auto card = tx.card(hold->card_id);
     YIKA_ASSERT(card.has_value());
@@ -145,16 +150,19 @@ Result<CardTxn> completePreAuth(StoreTx& tx, const TerminalRef& ref, TxnId preau
     tx.updateCard(*card);
     hold->hold_open = Money::zero(amount.currency());
     tx.updateTxn(*hold);
-    CardTxn done = terminalTxn(TxnKind::PreAuthCompletion, ref, *card, amount, tx.businessDate(), now_ms);
+    CardTxn done =
+        terminalTxn(TxnKind::PreAuthCompletion, ref, *card, amount, tx.businessDate(), now_ms);
     done.original_id = hold->id;
     return insertWithEntry(tx, done, spendLines(card->id, ref.merchant_id, amount));
 }
 
-Result<CardTxn> cancelPreAuth(StoreTx& tx, const TerminalRef& ref, TxnId preauth_id, TimestampMs now_ms) {
+Result<CardTxn> cancelPreAuth(StoreTx& tx, const TerminalRef& ref, TxnId preauth_id,
+                              TimestampMs now_ms) {
     if (auto first = tx.txnByIdemKey(requestKey(ref))) return *first;
     auto hold = findOriginal(tx, ref, preauth_id);
     if (!hold) return hold.error();
-    if (hold->kind != TxnKind::PreAuth || hold->state != TxnState::Approved || hold->hold_open.isZero()) {
+    if (hold->kind != TxnKind::PreAuth || hold->state != TxnState::Approved ||
+        hold->hold_open.isZero()) {
         return makeError(ErrorCode::OriginalNotFound, "no open pre-authorisation");
     }
     auto card = tx.card(hold->card_id);
@@ -164,7 +172,8 @@ Result<CardTxn> cancelPreAuth(StoreTx& tx, const TerminalRef& ref, TxnId preauth
     tx.updateCard(*card);
     hold->hold_open = Money::zero(released.currency());
     tx.updateTxn(*hold);
-    CardTxn cancel = terminalTxn(TxnKind::PreAuthCancel, ref, *card, released, tx.businessDate(), now_ms);
+    CardTxn cancel =
+        terminalTxn(TxnKind::PreAuthCancel, ref, *card, released, tx.businessDate(), now_ms);
     cancel.original_id = hold->id;
     cancel.id = tx.insertTxn(cancel);
     return cancel;
@@ -176,14 +185,18 @@ Result<CardTxn> voidTxn(StoreTx& tx, const TerminalRef& ref, TxnId original_id, 
     auto original = findOriginal(tx, ref, original_id);
     if (!original) return original.error();
     Date today = tx.businessDate();
-    bool voidable = (original->kind == TxnKind::Purchase || original->kind == TxnKind::PreAuthCompletion) &&
-                    original->state == TxnState::Approved && original->terminal_id == ref.terminal_id;
-    if (!voidable) return makeError(ErrorCode::OriginalNotFound, "no voidable transaction on this terminal");
+    bool voidable =
+        (original->kind == TxnKind::Purchase || original->kind == TxnKind::PreAuthCompletion) &&
+        original->state == TxnState::Approved && original->terminal_id == ref.terminal_id;
+    if (!voidable)
+        return makeError(ErrorCode::OriginalNotFound, "no voidable transaction on this terminal");
     if (original->business_date != today) {
-        return makeError(ErrorCode::NotPermitted, "a void is only possible on the same business day; refund instead");
+        return makeError(ErrorCode::NotPermitted,
+                         "a void is only possible on the same business day; refund instead");
     }
     if (amount != original->amount || !original->refunded.isZero()) {
-        return makeError(ErrorCode::InvalidAmount, "a void is for the full amount of an unrefunded transaction");
+        return makeError(ErrorCode::InvalidAmount,
+                         "a void is for the full amount of an unrefunded transaction");
     }
     auto card = tx.card(original->card_id);
     YIKA_ASSERT(card.has_value());
@@ -295,21 +308,21 @@ Result<CardTxn> reverse(StoreTx& tx, const TerminalRef& ref, TimestampMs now_ms)
     return insertWithEntry(tx, rev, std::move(*lines));
 }
 
-Result<SettlementAnswer> settleBatch(StoreTx& tx, const TerminalRef& ref, const BatchTotals& terminal,
-                                     TimestampMs now_ms) {
+Result<SettlementAnswer> settleBatch(StoreTx& tx, const TerminalRef& ref,
+                                     const BatchTotals& terminal, TimestampMs now_ms) {
     BatchTotals host = tx.hostBatchTotals(ref.terminal_id, ref.batch_no);
     bool balanced = host == terminal;
-    bool first_time =
-        tx.insertTerminalBatch(ref.terminal_id, ref.batch_no, tx.businessDate(), host, terminal, now_ms);
+    bool first_time = tx.insertTerminalBatch(ref.terminal_id, ref.batch_no, tx.businessDate(), host,
+                                             terminal, now_ms);
     if (!balanced && first_time) {
-        tx.insertReconException("terminal_batch", ref.tid + ":" + std::to_string(ref.batch_no),
-                                "terminal totals debit " + terminal.debit.toDecimal() + "/" +
-                                    std::to_string(terminal.debit_count) + " credit " +
-                                    terminal.credit.toDecimal() + "/" + std::to_string(terminal.credit_count) +
-                                    " vs host debit " + host.debit.toDecimal() + "/" +
-                                    std::to_string(host.debit_count) + " credit " + host.credit.toDecimal() +
-                                    "/" + std::to_string(host.credit_count),
-                                now_ms);
+        tx.insertReconException(
+            "terminal_batch", ref.tid + ":" + std::to_string(ref.batch_no),
+            "terminal totals debit " + terminal.debit.toDecimal() + "/" +
+                std::to_string(terminal.debit_count) + " credit " + terminal.credit.toDecimal() +
+                "/" + std::to_string(terminal.credit_count) + " vs host debit " +
+                host.debit.toDecimal() + "/" + std::to_string(host.debit_count) + " credit " +
+                host.credit.toDecimal() + "/" + std::to_string(host.credit_count),
+            now_ms);
     }
     return SettlementAnswer{balanced, host};
 }

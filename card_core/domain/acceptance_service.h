@@ -10,16 +10,16 @@
 // with its own prefix, so that it is idempotent too, and so that an original arriving after its
 // reversal finds the reversal and is neutralised.
 
-#include <optional>
-#include <string>
-#include <string_view>
-
 #include "card_core/domain/policies.h"
 #include "card_core/domain/secrets.h"
 #include "card_core/domain/spend_service.h"
 #include "card_core/domain/store.h"
 #include "card_core/domain/terminal.h"
 #include "card_core/domain/txn.h"
+
+#include <optional>
+#include <string>
+#include <string_view>
 
 namespace yika {
 
@@ -71,7 +71,8 @@ Result<CardTxn> preAuthorize(StoreTx& tx, const TerminalRef& ref, const Bytes& p
 Result<CardTxn> completePreAuth(StoreTx& tx, const TerminalRef& ref, TxnId preauth_id, Money amount,
                                 TimestampMs now_ms);
 // Cancels a hold entirely.
-Result<CardTxn> cancelPreAuth(StoreTx& tx, const TerminalRef& ref, TxnId preauth_id, TimestampMs now_ms);
+Result<CardTxn> cancelPreAuth(StoreTx& tx, const TerminalRef& ref, TxnId preauth_id,
+                              TimestampMs now_ms);
 
 // Void (撤销) of a purchase or completion: same business day, same terminal, full amount,
 // nothing refunded yet. Posts the original's opposite.
@@ -94,7 +95,7 @@ struct SettlementAnswer {
 // Batch settlement (结算): compares the terminal's totals with the host's for the batch; a
 // mismatch is recorded as a reconciliation exception (the terminal then uploads its batch).
 // Either way the terminal moves on to the next batch.
-Result<SettlementAnswer> settleBatch(StoreTx& tx, const TerminalRef& ref, const BatchTotals& terminal,
-                                     TimestampMs now_ms);
+Result<SettlementAnswer> settleBatch(StoreTx& tx, const TerminalRef& ref,
+                                     const BatchTotals& terminal, TimestampMs now_ms);
 
 }  // namespace yika

@@ -15,7 +15,7 @@ namespace yika::detail {
 }
 }  // namespace yika::detail
 
-#define YIKA_ASSERT(cond)                                           \
-    do {                                                            \
+#define YIKA_ASSERT(cond)                                                     \
+    do {                                                                      \
         if (!(cond)) ::yika::detail::assertFailed(#cond, __FILE__, __LINE__); \
     } while (false)

@@ -23,7 +23,8 @@ Status checkBatchRequest(const ProductionBatch& batch, std::int64_t cards_max) {
         return makeError(ErrorCode::InvalidArgument,
                          "quantity: 1-" + std::to_string(cards_max) + " cards per batch");
     }
-    if (batch.requested_by.empty()) return makeError(ErrorCode::InvalidArgument, "requested_by: required");
+    if (batch.requested_by.empty())
+        return makeError(ErrorCode::InvalidArgument, "requested_by: required");
     if (batch.location.empty() || batch.location.size() > 100) {
         return makeError(ErrorCode::InvalidArgument, "location: 1-100 bytes");
     }
@@ -51,7 +52,8 @@ Status reject(ProductionBatch& batch, std::string_view approver) {
         return makeError(ErrorCode::IllegalTransition, "only a REQUESTED batch can be rejected");
     }
     if (approver == batch.requested_by) {
-        return makeError(ErrorCode::MakerCheckerViolation, "the requester cannot reject their own batch");
+        return makeError(ErrorCode::MakerCheckerViolation,
+                         "the requester cannot reject their own batch");
     }
     batch.state = BatchState::Rejected;
     batch.approved_by = std::string(approver);
@@ -63,9 +65,9 @@ Status advance(ProductionBatch& batch, BatchState to) {
               (batch.state == BatchState::Generated && to == BatchState::Exported) ||
               (batch.state == BatchState::Exported && to == BatchState::Received);
     if (!ok) {
-        return makeError(ErrorCode::IllegalTransition, "batch " + std::string(toString(batch.state)) +
-                                                           " -> " + std::string(toString(to)) +
-                                                           " is not allowed");
+        return makeError(ErrorCode::IllegalTransition,
+                         "batch " + std::string(toString(batch.state)) + " -> " +
+                             std::string(toString(to)) + " is not allowed");
     }
     batch.state = to;
     return Ok{};

@@ -14,18 +14,25 @@
 //       IN_STOCK at the batch's location. A batch holds no value: no ledger entry.
 //   B3. The manufacturer file holding the PINs exists only sealed to the manufacturer's key.
 
+#include "card_core/domain/card.h"
+#include "card_core/domain/result.h"
+#include "card_core/domain/time.h"
+
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 
-#include "card_core/domain/card.h"
-#include "card_core/domain/result.h"
-#include "card_core/domain/time.h"
-
 namespace yika {
 
-enum class BatchState : std::uint8_t { Requested, Approved, Generated, Exported, Received, Rejected };
+enum class BatchState : std::uint8_t {
+    Requested,
+    Approved,
+    Generated,
+    Exported,
+    Received,
+    Rejected
+};
 std::string_view toString(BatchState state);
 std::optional<BatchState> batchStateFromString(std::string_view text);
 

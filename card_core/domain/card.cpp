@@ -20,21 +20,30 @@ std::optional<CardState> cardStateFromString(std::string_view text) {
 
 std::string_view toString(ActorKind kind) {
     switch (kind) {
-        case ActorKind::Operator: return "operator";
-        case ActorKind::Cardholder: return "cardholder";
-        case ActorKind::Terminal: return "terminal";
-        case ActorKind::System: return "system";
+        case ActorKind::Operator:
+            return "operator";
+        case ActorKind::Cardholder:
+            return "cardholder";
+        case ActorKind::Terminal:
+            return "terminal";
+        case ActorKind::System:
+            return "system";
     }
     return "?";
 }
 
 std::string_view toString(Channel channel) {
     switch (channel) {
-        case Channel::Admin: return "admin";
-        case Channel::Cli: return "cli";
-        case Channel::Terminal: return "terminal";
-        case Channel::Portal: return "portal";
-        case Channel::System: return "system";
+        case Channel::Admin:
+            return "admin";
+        case Channel::Cli:
+            return "cli";
+        case Channel::Terminal:
+            return "terminal";
+        case Channel::Portal:
+            return "portal";
+        case Channel::System:
+            return "system";
     }
     return "?";
 }
@@ -48,13 +57,19 @@ Money Card::available() const {
 bool isAllowedTransition(CardState from, CardState to) {
     using S = CardState;
     switch (from) {
-        case S::Produced: return to == S::InStock || to == S::Destroyed;
-        case S::InStock: return to == S::Active || to == S::Destroyed;
-        case S::Active: return to == S::Frozen || to == S::Expired || to == S::Closed;
-        case S::Frozen: return to == S::Active || to == S::Closed;
-        case S::Expired: return to == S::Active || to == S::Closed;
+        case S::Produced:
+            return to == S::InStock || to == S::Destroyed;
+        case S::InStock:
+            return to == S::Active || to == S::Destroyed;
+        case S::Active:
+            return to == S::Frozen || to == S::Expired || to == S::Closed;
+        case S::Frozen:
+            return to == S::Active || to == S::Closed;
+        case S::Expired:
+            return to == S::Active || to == S::Closed;
         case S::Closed:
-        case S::Destroyed: return false;
+        case S::Destroyed:
+            return false;
     }
     return false;
 }

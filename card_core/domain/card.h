@@ -4,8 +4,8 @@
 //
 //     PRODUCED ──receive──▶ IN_STOCK ──activate (sale paid)──▶ ACTIVE ◀──unfreeze── FROZEN
 //         │                    │                               │  └──freeze──────────▲
-//         │                    │                               ├──expire──▶ EXPIRED ─extend─▶ ACTIVE
-//         └──destroy──▶ DESTROYED ◀──destroy──(IN_STOCK)       └──redeem / replace──▶ CLOSED
+//         │                    │                               ├──expire──▶ EXPIRED ─extend─▶
+//         ACTIVE └──destroy──▶ DESTROYED ◀──destroy──(IN_STOCK)       └──redeem / replace──▶ CLOSED
 //                                                  FROZEN ──replace──▶ CLOSED
 //                                                  EXPIRED ──replace / breakage──▶ CLOSED
 //
@@ -19,16 +19,16 @@
 //   I3. balance equals the card's 2201 ledger sub-account (checked by `yikad verify`).
 //   I4. Only ACTIVE cards can be debited by a purchase.
 
-#include <cstdint>
-#include <optional>
-#include <string>
-#include <string_view>
-
 #include "card_core/domain/money.h"
 #include "card_core/domain/product.h"
 #include "card_core/domain/result.h"
 #include "card_core/domain/secrets.h"
 #include "card_core/domain/time.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
 
 namespace yika {
 
@@ -36,7 +36,15 @@ using CardId = std::int64_t;
 using BatchId = std::int64_t;
 using OrderId = std::int64_t;
 
-enum class CardState : std::uint8_t { Produced, InStock, Active, Frozen, Expired, Closed, Destroyed };
+enum class CardState : std::uint8_t {
+    Produced,
+    InStock,
+    Active,
+    Frozen,
+    Expired,
+    Closed,
+    Destroyed
+};
 
 std::string_view toString(CardState state);
 std::optional<CardState> cardStateFromString(std::string_view text);
@@ -85,9 +93,9 @@ struct Card {
     std::optional<OrderId> order_id;          // reserved by / sold in this order
     std::string buyer_key;                    // who bought it (for redemption rights)
     std::optional<Date> activated_on;
-    int pin_failures = 0;                  // consecutive wrong PINs
-    TimestampMs pin_locked_until_ms = 0;   // PIN use refused until then
-    std::optional<Date> spend_day;         // the business date the counters below belong to
+    int pin_failures = 0;                 // consecutive wrong PINs
+    TimestampMs pin_locked_until_ms = 0;  // PIN use refused until then
+    std::optional<Date> spend_day;        // the business date the counters below belong to
     Money spent_today = Money::zero(Currency::Cny);
     int count_today = 0;
 

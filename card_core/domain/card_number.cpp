@@ -49,7 +49,8 @@ Status validatePanFormat(std::string_view pan) {
 Status validatePanForProduct(std::string_view pan, std::string_view bin, std::size_t length) {
     YIKA_TRY(validatePanFormat(pan));
     if (pan.size() != length || pan.substr(0, bin.size()) != bin) {
-        return makeError(ErrorCode::InvalidCardNumber, "card number does not belong to this product");
+        return makeError(ErrorCode::InvalidCardNumber,
+                         "card number does not belong to this product");
     }
     return Ok{};
 }

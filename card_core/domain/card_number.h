@@ -3,12 +3,12 @@
 // Card numbers (PAN): BIN prefix + random body + Luhn check digit. Numbers are never
 // sequential: the body comes from a CSPRNG, so knowing one card does not reveal another.
 
+#include "card_core/domain/result.h"
+#include "card_core/domain/secrets.h"
+
 #include <cstdint>
 #include <string>
 #include <string_view>
-
-#include "card_core/domain/result.h"
-#include "card_core/domain/secrets.h"
 
 namespace yika {
 

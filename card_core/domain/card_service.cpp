@@ -194,7 +194,8 @@ Result<std::int64_t> runBreakage(StoreTx& tx, Date date, std::int64_t limit,
         YIKA_TRY(changeState(tx, *card, CardState::Closed, system, reason::kBreakage, now_ms));
         EntryBuilder lines("breakage", "draft", date, now_ms);
         lines.debit(cardAccount(id), amount).credit(account(AccountCode::BreakageIncome), amount);
-        auto txn = recordApproved(tx, newTxn(TxnKind::Breakage, *card, amount, date, now_ms), lines);
+        auto txn =
+            recordApproved(tx, newTxn(TxnKind::Breakage, *card, amount, date, now_ms), lines);
         if (!txn) return txn.error();
         ++done;
     }

@@ -4,12 +4,12 @@
 // reload, redemption for cash, breakage. Every function runs in the caller's StoreTx, records
 // a CardEvent for each state change and posts one entry for each movement of value.
 
-#include <optional>
-#include <string_view>
-
 #include "card_core/domain/policies.h"
 #include "card_core/domain/store.h"
 #include "card_core/domain/txn.h"
+
+#include <optional>
+#include <string_view>
 
 namespace yika {
 

@@ -1,8 +1,8 @@
 #include "card_core/domain/issuance.h"
 
-#include <cstdio>
-
 #include "card_core/domain/card_number.h"
+
+#include <cstdio>
 
 namespace yika {
 
@@ -118,8 +118,8 @@ Status storePreparedCards(StoreTx& tx, const ProductionBatch& batch, const CardP
             int draws = 1;
             while (result && !tx.insertCardIfNewNumber(p.card)) {
                 if (++draws > kPanDrawsMax) {
-                    result = makeError(ErrorCode::RuleViolation,
-                                       "the card number space of BIN " + product.bin + " is exhausted");
+                    result = makeError(ErrorCode::RuleViolation, "the card number space of BIN " +
+                                                                     product.bin + " is exhausted");
                 } else {
                     drawNumber(p, product, deps);
                 }
@@ -151,7 +151,8 @@ Status storePreparedCards(StoreTx& tx, const ProductionBatch& batch, const CardP
 }
 
 Status generateCards(StoreTx& tx, const ProductionBatch& batch, const CardProduct& product,
-                     CardId next_id, std::int64_t count, GenerationDeps deps, ManufacturerSink& sink) {
+                     CardId next_id, std::int64_t count, GenerationDeps deps,
+                     ManufacturerSink& sink) {
     std::vector<PreparedCard> cards = prepareCards(batch, product, next_id, count, deps);
     return storePreparedCards(tx, batch, product, cards, deps, sink);
 }
@@ -195,7 +196,8 @@ Status destroyCard(StoreTx& tx, CardId id, const Actor& actor, std::string_view 
     CardState from = card->state;
     YIKA_TRY(transition(*card, CardState::Destroyed));
     tx.updateCard(*card);
-    tx.insertCardEvent({card->id, from, CardState::Destroyed, actor, std::string(reason_code), now_ms});
+    tx.insertCardEvent(
+        {card->id, from, CardState::Destroyed, actor, std::string(reason_code), now_ms});
     return Ok{};
 }
 

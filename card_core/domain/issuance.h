@@ -2,15 +2,15 @@
 
 // Issuance: card products and production batches (design section 3), over a StoreTx.
 
-#include <cstdint>
-#include <functional>
-#include <string>
-#include <string_view>
-
 #include "card_core/domain/batch.h"
 #include "card_core/domain/policies.h"
 #include "card_core/domain/secrets.h"
 #include "card_core/domain/store.h"
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
 
 namespace yika {
 
@@ -66,7 +66,8 @@ Status storePreparedCards(StoreTx& tx, const ProductionBatch& batch, const CardP
 // prepareCards + storePreparedCards in one call. Call repeatedly in chunks so the single writer
 // is not held for the whole batch.
 Status generateCards(StoreTx& tx, const ProductionBatch& batch, const CardProduct& product,
-                     CardId next_id, std::int64_t count, GenerationDeps deps, ManufacturerSink& sink);
+                     CardId next_id, std::int64_t count, GenerationDeps deps,
+                     ManufacturerSink& sink);
 
 // After the last chunk and once the sealed file is complete: APPROVED -> GENERATED.
 Status finishGeneration(StoreTx& tx, BatchId id, CardId first, CardId last, std::string file_name,

@@ -12,16 +12,26 @@ AccountType accountType(AccountCode code) {
 
 std::string_view accountName(AccountCode code) {
     switch (code) {
-        case AccountCode::ReserveFund: return "Reserve fund bank account (备付金)";
-        case AccountCode::BuyerReceivable: return "Receivable from card buyers";
-        case AccountCode::FeeReceivable: return "Fee receivable from merchants (外收)";
-        case AccountCode::CardStoredValue: return "Card stored value (预付卡负债)";
-        case AccountCode::MerchantPending: return "Merchant pending settlement (待清算)";
-        case AccountCode::MerchantPayable: return "Merchant settlement payable (应付结算款)";
-        case AccountCode::BuyerDeposits: return "Buyer deposits / unapplied receipts";
-        case AccountCode::FeeIncome: return "Merchant fee income";
-        case AccountCode::BreakageIncome: return "Breakage income";
-        case AccountCode::SalesDiscount: return "Card sales discount";
+        case AccountCode::ReserveFund:
+            return "Reserve fund bank account (备付金)";
+        case AccountCode::BuyerReceivable:
+            return "Receivable from card buyers";
+        case AccountCode::FeeReceivable:
+            return "Fee receivable from merchants (外收)";
+        case AccountCode::CardStoredValue:
+            return "Card stored value (预付卡负债)";
+        case AccountCode::MerchantPending:
+            return "Merchant pending settlement (待清算)";
+        case AccountCode::MerchantPayable:
+            return "Merchant settlement payable (应付结算款)";
+        case AccountCode::BuyerDeposits:
+            return "Buyer deposits / unapplied receipts";
+        case AccountCode::FeeIncome:
+            return "Merchant fee income";
+        case AccountCode::BreakageIncome:
+            return "Breakage income";
+        case AccountCode::SalesDiscount:
+            return "Card sales discount";
     }
     return "?";
 }
@@ -46,7 +56,8 @@ Status validateEntry(const JournalEntry& entry) {
     if (entry.event_key.empty() || entry.event_type.empty()) {
         return makeError(ErrorCode::InvalidArgument, "entry needs an event key and type");
     }
-    if (entry.lines.size() < 2) return makeError(ErrorCode::InvalidArgument, "entry needs two lines");
+    if (entry.lines.size() < 2)
+        return makeError(ErrorCode::InvalidArgument, "entry needs two lines");
     Currency currency = entry.lines.front().amount.currency();
     __int128 debits = 0;
     __int128 credits = 0;

@@ -5,7 +5,8 @@ namespace yika {
 Status validateMerchant(const Merchant& m) {
     constexpr std::size_t kMidBytes = 15;
     constexpr std::size_t kNameBytesMax = 200;
-    if (m.mid.size() != kMidBytes) return makeError(ErrorCode::InvalidArgument, "mid: 15 characters");
+    if (m.mid.size() != kMidBytes)
+        return makeError(ErrorCode::InvalidArgument, "mid: 15 characters");
     for (char c : m.mid) {
         if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z'))) {
             return makeError(ErrorCode::InvalidArgument, "mid: digits and capital letters only");

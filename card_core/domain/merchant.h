@@ -3,11 +3,11 @@
 // Merchants (特约商户) as far as the card core needs them: identity, fee terms and the group
 // that card products' acceptance scope refers to. Stores and terminals live with acceptance.
 
+#include "card_core/domain/product.h"
+
 #include <cstdint>
 #include <optional>
 #include <string>
-
-#include "card_core/domain/product.h"
 
 namespace yika {
 

@@ -1,15 +1,17 @@
 #include "card_core/domain/money.h"
 
-#include <limits>
-
 #include "card_core/domain/assert.h"
+
+#include <limits>
 
 namespace yika {
 
 std::string_view currencyAlpha(Currency currency) {
     switch (currency) {
-        case Currency::Cny: return "CNY";
-        case Currency::Usd: return "USD";
+        case Currency::Cny:
+            return "CNY";
+        case Currency::Usd:
+            return "USD";
     }
     return "???";
 }
@@ -31,7 +33,8 @@ std::optional<Money> Money::parseDecimal(std::string_view text, Currency currenc
     constexpr std::size_t kIntegerDigitsMax = 15;
     std::size_t dot = text.find('.');
     std::string_view whole = text.substr(0, dot);
-    std::string_view frac = dot == std::string_view::npos ? std::string_view{} : text.substr(dot + 1);
+    std::string_view frac =
+        dot == std::string_view::npos ? std::string_view{} : text.substr(dot + 1);
     if (whole.empty() || whole.size() > kIntegerDigitsMax) return std::nullopt;
     if (dot != std::string_view::npos && (frac.empty() || frac.size() > 2)) return std::nullopt;
     std::int64_t minor = 0;
@@ -80,8 +83,8 @@ std::optional<Money> Money::feeBasisPoints(std::int64_t bps) const {
 
 std::string Money::toDecimal() const {
     // Work on the unsigned magnitude so INT64_MIN formats correctly.
-    std::uint64_t magnitude = minor_ < 0 ? 0 - static_cast<std::uint64_t>(minor_)
-                                         : static_cast<std::uint64_t>(minor_);
+    std::uint64_t magnitude =
+        minor_ < 0 ? 0 - static_cast<std::uint64_t>(minor_) : static_cast<std::uint64_t>(minor_);
     std::string out = std::to_string(magnitude / 100);
     std::uint64_t cents = magnitude % 100;
     out += '.';

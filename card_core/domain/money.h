@@ -13,7 +13,7 @@ namespace yika {
 
 enum class Currency : std::uint16_t { Cny = 156, Usd = 840 };  // ISO 4217 numeric
 
-std::string_view currencyAlpha(Currency currency);             // "CNY"
+std::string_view currencyAlpha(Currency currency);  // "CNY"
 std::optional<Currency> currencyFromAlpha(std::string_view alpha);
 std::optional<Currency> currencyFromNumeric(std::uint16_t numeric);
 

@@ -3,22 +3,22 @@
 // Every business limit the domain applies, in one place. Each field is a system setting
 // (server/config) with the default the design and the regulation give.
 
-#include <cstdint>
-
 #include "card_core/domain/batch.h"
 #include "card_core/domain/product.h"
 #include "card_core/domain/sale.h"
 #include "card_core/domain/time.h"
 
+#include <cstdint>
+
 namespace yika {
 
 struct PinPolicy {
-    int failures_max = 5;                        // consecutive wrong PINs before the lock
-    TimestampMs lock_ms = 24LL * 3600 * 1000;    // how long PIN use stays locked
+    int failures_max = 5;                      // consecutive wrong PINs before the lock
+    TimestampMs lock_ms = 24LL * 3600 * 1000;  // how long PIN use stays locked
 };
 
 struct BreakagePolicy {
-    bool enabled = false;             // breakage is recognised only by explicit policy
+    bool enabled = false;  // breakage is recognised only by explicit policy
     int months_after_expiry = 24;
 };
 

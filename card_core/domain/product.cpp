@@ -1,8 +1,8 @@
 #include "card_core/domain/product.h"
 
-#include <algorithm>
-
 #include "card_core/domain/card_number.h"
+
+#include <algorithm>
 
 namespace yika {
 
@@ -20,7 +20,9 @@ CardProduct defaultProduct(bool named, const ProductPolicy& policy) {
 }
 
 namespace {
-Error invalid(std::string detail) { return makeError(ErrorCode::InvalidArgument, std::move(detail)); }
+Error invalid(std::string detail) {
+    return makeError(ErrorCode::InvalidArgument, std::move(detail));
+}
 Error rule(std::string detail) { return makeError(ErrorCode::RuleViolation, std::move(detail)); }
 }  // namespace
 
@@ -45,8 +47,9 @@ Status validateProduct(const CardProduct& p, const ProductPolicy& policy) {
     if (!p.max_balance.isPositive()) return invalid("max_balance: must be positive");
     Money ceiling = p.named ? policy.named_cap_max : policy.anonymous_cap_max;
     if (p.currency == ceiling.currency() && p.max_balance.minor() > ceiling.minor()) {
-        return rule(p.named ? "max_balance: a named card holds at most " + ceiling.toDecimal()
-                            : "max_balance: an anonymous card holds at most " + ceiling.toDecimal());
+        return rule(p.named
+                        ? "max_balance: a named card holds at most " + ceiling.toDecimal()
+                        : "max_balance: an anonymous card holds at most " + ceiling.toDecimal());
     }
     if (!p.named && p.reloadable) return rule("reloadable: anonymous cards are not reloadable");
     if (p.named && p.validity_months != 0) return rule("validity_months: named cards never expire");
@@ -54,7 +57,8 @@ Status validateProduct(const CardProduct& p, const ProductPolicy& policy) {
         return rule("validity_months: anonymous cards are valid at least " +
                     std::to_string(policy.anonymous_validity_months_min) + " months");
     }
-    if (p.validity_months < 0 || p.validity_months > 1200) return invalid("validity_months: 0-1200");
+    if (p.validity_months < 0 || p.validity_months > 1200)
+        return invalid("validity_months: 0-1200");
     constexpr std::size_t kLoadAmountsMax = 64;
     if (p.load_amounts.size() > kLoadAmountsMax) return invalid("load_amounts: at most 64");
     for (Money m : p.load_amounts) {
@@ -64,7 +68,8 @@ Status validateProduct(const CardProduct& p, const ProductPolicy& policy) {
     }
     if (!p.purchase_max.isPositive()) return invalid("purchase_max: must be positive");
     if (!p.daily_spend_max.isPositive()) return invalid("daily_spend_max: must be positive");
-    if (p.daily_count_max <= 0 || p.daily_count_max > 100000) return invalid("daily_count_max: 1-100000");
+    if (p.daily_count_max <= 0 || p.daily_count_max > 100000)
+        return invalid("daily_count_max: 1-100000");
     if (p.pin_threshold_daily.isNegative()) return invalid("pin_threshold_daily: not negative");
     return Ok{};
 }

@@ -2,13 +2,13 @@
 
 // Card products (卡种): what a card can hold and where it can be spent (design section 3).
 
+#include "card_core/domain/money.h"
+#include "card_core/domain/result.h"
+
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include "card_core/domain/money.h"
-#include "card_core/domain/result.h"
 
 namespace yika {
 
@@ -19,13 +19,13 @@ struct CardProduct {
     ProductId id = 0;
     std::string code;  // short unique code, e.g. "GIFT500"
     std::string name;
-    std::string bin;         // 6-8 digits
+    std::string bin;              // 6-8 digits
     std::size_t pan_length = 16;  // 16-19 including the Luhn digit
-    bool named = true;       // 记名 (true) or 不记名 (false)
+    bool named = true;            // 记名 (true) or 不记名 (false)
     Currency currency = Currency::Cny;
     Money max_balance = Money::zero(Currency::Cny);  // cap on a card's balance
     bool reloadable = true;
-    int validity_months = 0;  // 0: never expires (named); anonymous: at least 36
+    int validity_months = 0;          // 0: never expires (named); anonymous: at least 36
     std::vector<Money> load_amounts;  // allowed face values at sale/reload; empty = any
     Money purchase_max = Money::zero(Currency::Cny);     // per purchase
     Money daily_spend_max = Money::zero(Currency::Cny);  // per card per business day

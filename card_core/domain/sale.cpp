@@ -1,14 +1,15 @@
 #include "card_core/domain/sale.h"
 
-#include <array>
-
 #include "card_core/domain/card_number.h"
+
+#include <array>
 
 namespace yika {
 
 namespace {
 template <std::size_t N>
-std::optional<std::size_t> indexOf(const std::array<std::string_view, N>& names, std::string_view text) {
+std::optional<std::size_t> indexOf(const std::array<std::string_view, N>& names,
+                                   std::string_view text) {
     for (std::size_t i = 0; i < N; ++i) {
         if (names[i] == text) return i;
     }
@@ -22,7 +23,9 @@ constexpr std::array<std::string_view, 4> kMethods = {"cash", "bank_transfer", "
 constexpr std::array<std::string_view, 3> kOrderStates = {"PENDING_PAYMENT", "PAID", "CANCELLED"};
 
 Error rule(std::string detail) { return makeError(ErrorCode::RuleViolation, std::move(detail)); }
-Error invalid(std::string detail) { return makeError(ErrorCode::InvalidArgument, std::move(detail)); }
+Error invalid(std::string detail) {
+    return makeError(ErrorCode::InvalidArgument, std::move(detail));
+}
 
 constexpr std::size_t kTextBytesMax = 200;
 bool textOk(const std::string& s, bool required) {
@@ -53,7 +56,8 @@ std::optional<OrderState> orderStateFromString(std::string_view t) {
 }
 
 std::string buyerKey(const Buyer& buyer) {
-    if (buyer.kind == BuyerKind::Company && !buyer.credit_code.empty()) return "C:" + buyer.credit_code;
+    if (buyer.kind == BuyerKind::Company && !buyer.credit_code.empty())
+        return "C:" + buyer.credit_code;
     if (buyer.id_type && !buyer.id_number.empty()) {
         return "I:" + std::string(toString(*buyer.id_type)) + ":" + buyer.id_number;
     }
@@ -61,7 +65,8 @@ std::string buyerKey(const Buyer& buyer) {
 }
 
 bool validResidentId(std::string_view id) {
-    static constexpr std::array<int, 17> kWeights = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
+    static constexpr std::array<int, 17> kWeights = {7, 9, 10, 5,  8, 4, 2, 1, 6,
+                                                     3, 7, 9,  10, 5, 8, 4, 2};
     static constexpr std::string_view kCheck = "10X98765432";
     if (id.size() != 18 || !isAllDigits(id.substr(0, 17))) return false;
     int sum = 0;
@@ -87,7 +92,8 @@ bool validCreditCode(std::string_view code) {
 namespace {
 
 Status validateBuyer(const Buyer& b, bool realname_required) {
-    if (!textOk(b.name, b.kind == BuyerKind::Company || realname_required) || !textOk(b.contact, false)) {
+    if (!textOk(b.name, b.kind == BuyerKind::Company || realname_required) ||
+        !textOk(b.contact, false)) {
         return invalid("buyer.name: required for companies and real-name sales, at most 200 bytes");
     }
     if (b.kind == BuyerKind::Company) {
@@ -123,8 +129,8 @@ Result<Money> priceLines(SalesOrder& order, const std::vector<CardProduct>& prod
         }
         if (product == nullptr) return makeError(ErrorCode::NotFound, "lines: unknown product");
         if (line.first_card_id || line.last_card_id) {
-            if (!line.first_card_id || !line.last_card_id || *line.first_card_id > *line.last_card_id ||
-                *line.first_card_id <= 0) {
+            if (!line.first_card_id || !line.last_card_id ||
+                *line.first_card_id > *line.last_card_id || *line.first_card_id <= 0) {
                 return invalid("lines: a serial range needs first <= last");
             }
             line.count = *line.last_card_id - *line.first_card_id + 1;
@@ -133,15 +139,19 @@ Result<Money> priceLines(SalesOrder& order, const std::vector<CardProduct>& prod
             return invalid("lines.count: 1-" + std::to_string(rules.order_cards_max));
         }
         cards += line.count;
-        if (line.load_each.currency() != product->currency || face.currency() != product->currency) {
+        if (line.load_each.currency() != product->currency ||
+            face.currency() != product->currency) {
             return makeError(ErrorCode::CurrencyMismatch, "lines: one currency per order");
         }
-        if (!line.load_each.isPositive()) return makeError(ErrorCode::InvalidAmount, "load: must be positive");
+        if (!line.load_each.isPositive())
+            return makeError(ErrorCode::InvalidAmount, "load: must be positive");
         if (line.load_each.minor() > product->max_balance.minor()) {
-            return rule("load: " + product->code + " cards hold at most " + product->max_balance.toDecimal());
+            return rule("load: " + product->code + " cards hold at most " +
+                        product->max_balance.toDecimal());
         }
         if (!isAllowedLoadAmount(*product, line.load_each)) {
-            return makeError(ErrorCode::InvalidAmount, "load: not an allowed amount for " + product->code);
+            return makeError(ErrorCode::InvalidAmount,
+                             "load: not an allowed amount for " + product->code);
         }
         auto line_total = line.load_each.times(line.count);
         auto sum = line_total ? face.plus(*line_total) : std::nullopt;
@@ -150,7 +160,8 @@ Result<Money> priceLines(SalesOrder& order, const std::vector<CardProduct>& prod
         any_named = any_named || product->named;
     }
     if (cards > rules.order_cards_max) {
-        return invalid("an order holds at most " + std::to_string(rules.order_cards_max) + " cards");
+        return invalid("an order holds at most " + std::to_string(rules.order_cards_max) +
+                       " cards");
     }
     return face;
 }
@@ -179,7 +190,8 @@ Status priceAndValidateOrder(SalesOrder& order, const std::vector<CardProduct>& 
     }
     Money noncash = order.buyer.kind == BuyerKind::Company ? rules.company_noncash_threshold
                                                            : rules.individual_noncash_threshold;
-    if (order.pay_total.minor() >= noncash.minor() && order.payment_method != PaymentMethod::BankTransfer) {
+    if (order.pay_total.minor() >= noncash.minor() &&
+        order.payment_method != PaymentMethod::BankTransfer) {
         return rule("payment: " + std::string(toString(order.buyer.kind)) + " purchases of " +
                     noncash.toDecimal() + " or more must be paid by bank transfer");
     }
@@ -196,14 +208,16 @@ Status priceAndValidateOrder(SalesOrder& order, const std::vector<CardProduct>& 
 Status validatePayment(const SalesOrder& order, const Payment& payment, const SaleRules& rules) {
     (void)rules;
     if (order.state != OrderState::PendingPayment) {
-        return makeError(ErrorCode::IllegalTransition,
-                         "order is " + std::string(toString(order.state)) + ", not PENDING_PAYMENT");
+        return makeError(
+            ErrorCode::IllegalTransition,
+            "order is " + std::string(toString(order.state)) + ", not PENDING_PAYMENT");
     }
     if (payment.method == PaymentMethod::PosCreditCard) {
         return rule("payment: credit cards may never pay for prepaid cards");
     }
     if (payment.method != order.payment_method) {
-        return rule("payment: the order must be paid by " + std::string(toString(order.payment_method)));
+        return rule("payment: the order must be paid by " +
+                    std::string(toString(order.payment_method)));
     }
     if (payment.amount != order.pay_total) {
         return makeError(ErrorCode::InvalidAmount,
@@ -220,13 +234,15 @@ Status validatePayment(const SalesOrder& order, const Payment& payment, const Sa
 Status validateReload(const Card& card, const CardProduct& product, Money amount,
                       const Payment& payment, const SaleRules& rules) {
     if (!product.named || !product.reloadable) {
-        return makeError(ErrorCode::NotPermitted, "anonymous or non-reloadable cards cannot be reloaded");
+        return makeError(ErrorCode::NotPermitted,
+                         "anonymous or non-reloadable cards cannot be reloaded");
     }
     if (card.state != CardState::Active) {
         return makeError(ErrorCode::CardNotActive, "only an ACTIVE card can be reloaded");
     }
     if (amount.currency() != product.currency || !amount.isPositive()) {
-        return makeError(ErrorCode::InvalidAmount, "reload amount must be positive in the card currency");
+        return makeError(ErrorCode::InvalidAmount,
+                         "reload amount must be positive in the card currency");
     }
     if (!isAllowedLoadAmount(product, amount)) {
         return makeError(ErrorCode::InvalidAmount, "reload: not an allowed amount");
@@ -239,11 +255,13 @@ Status validateReload(const Card& card, const CardProduct& product, Money amount
     if (payment.method == PaymentMethod::PosCreditCard) {
         return rule("payment: credit cards may never pay for reloads");
     }
-    if (amount.minor() >= rules.reload_noncash_threshold.minor() && payment.method == PaymentMethod::Cash) {
+    if (amount.minor() >= rules.reload_noncash_threshold.minor() &&
+        payment.method == PaymentMethod::Cash) {
         return rule("payment: reloads of " + rules.reload_noncash_threshold.toDecimal() +
                     " or more are not paid in cash");
     }
-    if (payment.amount != amount) return makeError(ErrorCode::InvalidAmount, "payment must equal the reload");
+    if (payment.amount != amount)
+        return makeError(ErrorCode::InvalidAmount, "payment must equal the reload");
     if (payment.method == PaymentMethod::BankTransfer && payment.payer_account.empty()) {
         return rule("payment: a bank transfer records the payer's account");
     }

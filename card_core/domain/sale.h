@@ -6,16 +6,16 @@
 //   PENDING_PAYMENT ──record payment──▶ PAID (all cards ACTIVE at once, one ledger entry)
 //          └──cancel──▶ CANCELLED (reserved cards return to stock)
 
+#include "card_core/domain/card.h"
+#include "card_core/domain/money.h"
+#include "card_core/domain/product.h"
+#include "card_core/domain/result.h"
+
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "card_core/domain/card.h"
-#include "card_core/domain/money.h"
-#include "card_core/domain/product.h"
-#include "card_core/domain/result.h"
 
 namespace yika {
 
@@ -75,7 +75,7 @@ struct SalesOrder {
     OrderState state = OrderState::PendingPayment;
     Money face_total = Money::zero(Currency::Cny);  // sum of loads
     Money pay_total = Money::zero(Currency::Cny);   // face_total - discount
-    bool structuring_flag = false;  // reported to risk, does not refuse the order
+    bool structuring_flag = false;                  // reported to risk, does not refuse the order
     std::string created_by;
     TimestampMs created_at_ms = 0;
     TimestampMs paid_at_ms = 0;
@@ -92,12 +92,12 @@ struct Payment {
 };
 
 struct SaleRules {
-    Money realname_threshold = Money::fromMinor(1'000'000, Currency::Cny);          // 10,000.00
-    Money structuring_band = Money::fromMinor(100'000, Currency::Cny);              // within 1,000.00 under
-    int structuring_count = 3;                                                      // a day
-    Money company_noncash_threshold = Money::fromMinor(500'000, Currency::Cny);     // 5,000.00
+    Money realname_threshold = Money::fromMinor(1'000'000, Currency::Cny);  // 10,000.00
+    Money structuring_band = Money::fromMinor(100'000, Currency::Cny);      // within 1,000.00 under
+    int structuring_count = 3;                                              // a day
+    Money company_noncash_threshold = Money::fromMinor(500'000, Currency::Cny);       // 5,000.00
     Money individual_noncash_threshold = Money::fromMinor(5'000'000, Currency::Cny);  // 50,000.00
-    Money reload_noncash_threshold = Money::fromMinor(500'000, Currency::Cny);      // 5,000.00
+    Money reload_noncash_threshold = Money::fromMinor(500'000, Currency::Cny);        // 5,000.00
     int redemption_months_min = 3;
     std::int64_t order_cards_max = 100'000;
 };

@@ -24,10 +24,9 @@ Status reserveStock(StoreTx& tx, SalesOrder& order) {
                 ? tx.freeStockRange(line.product_id, *line.first_card_id, *line.last_card_id)
                 : tx.freeStock(line.product_id, order.location, line.count);
         if (static_cast<std::int64_t>(ids.size()) != line.count) {
-            return makeError(ErrorCode::NotPermitted,
-                             "only " + std::to_string(ids.size()) + " of " +
-                                 std::to_string(line.count) +
-                                 " requested cards are free in stock");
+            return makeError(ErrorCode::NotPermitted, "only " + std::to_string(ids.size()) +
+                                                          " of " + std::to_string(line.count) +
+                                                          " requested cards are free in stock");
         }
         order.card_ids.insert(order.card_ids.end(), ids.begin(), ids.end());
     }
@@ -89,7 +88,8 @@ Status recordPayment(StoreTx& tx, OrderId id, const Payment& payment, const Acto
         card->activated_on = today;
         if (product->validity_months > 0) card->expiry = today.plusMonths(product->validity_months);
         tx.updateCard(*card);
-        tx.insertCardEvent({card->id, from, CardState::Active, actor, std::string(reason::kSold), now_ms});
+        tx.insertCardEvent(
+            {card->id, from, CardState::Active, actor, std::string(reason::kSold), now_ms});
         entry.credit(cardAccount(card->id), card->balance);
     }
     auto built = std::move(entry).build();

@@ -30,11 +30,12 @@ Status authorize(Card& card, const CardProduct& product, const Merchant& merchan
                  const PurchaseRequest& request, Date today) {
     Money amount = request.amount;
     if (card.state == CardState::Frozen) return makeError(ErrorCode::CardFrozen, "card is frozen");
-    if (card.state == CardState::Expired || (card.state == CardState::Active && card.expiry &&
-                                             *card.expiry < today)) {
+    if (card.state == CardState::Expired ||
+        (card.state == CardState::Active && card.expiry && *card.expiry < today)) {
         return makeError(ErrorCode::CardExpired, "card has expired");
     }
-    if (card.state != CardState::Active) return makeError(ErrorCode::CardNotActive, "card is not active");
+    if (card.state != CardState::Active)
+        return makeError(ErrorCode::CardNotActive, "card is not active");
     if (!inAcceptanceScope(product, merchant)) {
         return makeError(ErrorCode::OutOfScope, "card is not accepted at this merchant");
     }
@@ -142,8 +143,9 @@ Result<CardTxn> refund(StoreTx& tx, const RefundRequest& request, TimestampMs no
         if (auto first = tx.txnByIdemKey(request.idem_key)) return *first;
     }
     auto original = tx.txn(request.original_id);
-    bool refundable = original && original->state == TxnState::Approved &&
-                      (original->kind == TxnKind::Purchase || original->kind == TxnKind::PreAuthCompletion);
+    bool refundable =
+        original && original->state == TxnState::Approved &&
+        (original->kind == TxnKind::Purchase || original->kind == TxnKind::PreAuthCompletion);
     if (!refundable) {
         return makeError(ErrorCode::OriginalNotFound, "no approved purchase to refund");
     }

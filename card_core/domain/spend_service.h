@@ -7,14 +7,14 @@
 // Only the card's own row is read and written here, plus one transaction row and one journal
 // entry: no per-merchant balance row is touched on the authorization path (hot account).
 
-#include <optional>
-#include <string>
-#include <string_view>
-
 #include "card_core/domain/policies.h"
 #include "card_core/domain/secrets.h"
 #include "card_core/domain/store.h"
 #include "card_core/domain/txn.h"
+
+#include <optional>
+#include <string>
+#include <string_view>
 
 namespace yika {
 
@@ -22,9 +22,9 @@ struct PurchaseRequest {
     CardId card_id = 0;
     MerchantId merchant_id = 0;
     Money amount = Money::zero(Currency::Cny);
-    std::string idem_key;             // a retry with the same key gets the first answer
-    std::optional<std::string> pin;   // clear PIN digits, if the cardholder entered one
-    bool hold = false;                // pre-authorisation: hold the amount instead of debiting
+    std::string idem_key;            // a retry with the same key gets the first answer
+    std::optional<std::string> pin;  // clear PIN digits, if the cardholder entered one
+    bool hold = false;               // pre-authorisation: hold the amount instead of debiting
     // Terminal requests: recorded with the transaction.
     std::optional<std::int64_t> terminal_id;
     int batch_no = 0;

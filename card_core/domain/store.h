@@ -9,13 +9,6 @@
 // ErrorCode::StorageUnavailable / StorageFull to the caller. Not thread-safe: one StoreTx is
 // used by one thread (the single writer) at a time.
 
-#include <cstdint>
-#include <optional>
-#include <stdexcept>
-#include <string>
-#include <string_view>
-#include <vector>
-
 #include "card_core/domain/batch.h"
 #include "card_core/domain/card.h"
 #include "card_core/domain/ledger.h"
@@ -24,6 +17,13 @@
 #include "card_core/domain/sale.h"
 #include "card_core/domain/terminal.h"
 #include "card_core/domain/txn.h"
+
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
 
 namespace yika {
 
@@ -99,12 +99,12 @@ class StoreTx {
     virtual void reserveCards(const std::vector<CardId>& cards, std::optional<OrderId> order) = 0;
     // ACTIVE cards whose expiry is before `date`, at most `limit`.
     virtual std::vector<CardId> cardsExpiringBefore(Date date, std::int64_t limit) = 0;
-    // EXPIRED cards with a balance whose expiry is before `date`, at most `limit`.
+    // EXPIRED cards with a balance whose expiry is on or before `date`, at most `limit`.
     virtual std::vector<CardId> expiredCardsWithBalanceBefore(Date date, std::int64_t limit) = 0;
 
     virtual OrderId insertOrder(const SalesOrder& order) = 0;  // with its lines and card ids
     virtual std::optional<SalesOrder> order(OrderId id) = 0;
-    virtual void updateOrder(const SalesOrder& order) = 0;     // state, paid fields, flag
+    virtual void updateOrder(const SalesOrder& order) = 0;  // state, paid fields, flag
     virtual void insertPayment(OrderId order, const Payment& payment, TimestampMs at_ms) = 0;
     // Paid or pending orders today by this buyer with pay total in [min, max).
     virtual int countOrdersInBand(std::string_view buyer_key, Date day, Money min, Money max) = 0;

@@ -15,8 +15,10 @@ Status validateTid(std::string_view tid) {
 
 Status validateStore(const MerchantStore& store) {
     constexpr std::size_t kTextBytesMax = 200;
-    if (store.name.empty() || store.name.size() > kTextBytesMax || store.address.size() > kTextBytesMax) {
-        return makeError(ErrorCode::InvalidArgument, "store: name 1-200 bytes, address at most 200");
+    if (store.name.empty() || store.name.size() > kTextBytesMax ||
+        store.address.size() > kTextBytesMax) {
+        return makeError(ErrorCode::InvalidArgument,
+                         "store: name 1-200 bytes, address at most 200");
     }
     return Ok{};
 }

@@ -4,16 +4,16 @@
 // optionally one store), has an 8-character TID, a terminal master key kept only encrypted, and
 // per sign-on a session nonce from which both sides derive the session MAC and PIN keys.
 
-#include <cstdint>
-#include <optional>
-#include <string>
-#include <string_view>
-
 #include "card_core/domain/merchant.h"
 #include "card_core/domain/money.h"
 #include "card_core/domain/result.h"
 #include "card_core/domain/secrets.h"
 #include "card_core/domain/time.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
 
 namespace yika {
 

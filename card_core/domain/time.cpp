@@ -59,7 +59,8 @@ std::string Date::toIso() const {
 
 Date Date::plusMonths(int months) const {
     year_month_day ymd = ymdOf(days_);
-    int total = static_cast<int>(ymd.year()) * 12 + static_cast<int>(static_cast<unsigned>(ymd.month())) - 1 + months;
+    int total = static_cast<int>(ymd.year()) * 12 +
+                static_cast<int>(static_cast<unsigned>(ymd.month())) - 1 + months;
     int y = total / 12;
     auto m = static_cast<unsigned>(total % 12 + 1);
     chr::year_month_day_last last{chr::year{y}, chr::month_day_last{chr::month{m}}};

@@ -6,8 +6,9 @@ namespace yika {
 
 namespace {
 constexpr std::array<std::string_view, 11> kKinds = {
-    "purchase", "refund",  "reload",          "redemption",     "replacement", "breakage",
-    "preauth",  "preauth_completion", "preauth_cancel", "void", "reversal"};
+    "purchase",       "refund",   "reload",  "redemption",
+    "replacement",    "breakage", "preauth", "preauth_completion",
+    "preauth_cancel", "void",     "reversal"};
 constexpr std::array<std::string_view, 3> kStates = {"APPROVED", "DECLINED", "REVERSED"};
 }  // namespace
 

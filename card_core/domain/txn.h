@@ -5,15 +5,15 @@
 // journal entry, whose event key is "txn:<id>"; declined ones are kept (so a retried request
 // gets its first answer) and have none.
 
-#include <cstdint>
-#include <optional>
-#include <string>
-#include <string_view>
-
 #include "card_core/domain/card.h"
 #include "card_core/domain/ledger.h"
 #include "card_core/domain/merchant.h"
 #include "card_core/domain/money.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
 
 namespace yika {
 
@@ -48,9 +48,9 @@ struct CardTxn {
     std::optional<CardId> counter_card_id;  // replacement: the new card
     std::optional<MerchantId> merchant_id;
     Money amount = Money::zero(Currency::Cny);
-    std::optional<TxnId> original_id;              // refund: the purchase
-    Money refunded = Money::zero(Currency::Cny);   // purchase: refunds so far
-    std::string idem_key;                          // unique per request source; may be empty
+    std::optional<TxnId> original_id;             // refund: the purchase
+    Money refunded = Money::zero(Currency::Cny);  // purchase: refunds so far
+    std::string idem_key;                         // unique per request source; may be empty
     Date business_date;
     TimestampMs at_ms = 0;
     std::optional<EntryId> entry_id;

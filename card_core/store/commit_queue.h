@@ -12,6 +12,11 @@
 //       work's own status) or failed (with StorageUnavailable / StorageFull for the whole batch).
 //   Q3. At most `queue_ops_max` submissions wait; beyond that submit() refuses at once.
 
+#include "card_core/domain/result.h"
+#include "card_core/domain/store.h"
+#include "card_core/store/sqlite_db.h"
+#include "card_core/store/sqlite_store_tx.h"
+
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -21,17 +26,12 @@
 #include <mutex>
 #include <thread>
 
-#include "card_core/domain/result.h"
-#include "card_core/domain/store.h"
-#include "card_core/store/sqlite_db.h"
-#include "card_core/store/sqlite_store_tx.h"
-
 namespace yika::store {
 
 struct CommitQueueOptions {
-    std::size_t batch_ops_max = 1024;    // operations per transaction
-    std::size_t queue_ops_max = 65536;   // waiting submissions before refusing
-    int checkpoint_interval_ms = 200;    // background WAL checkpoint period
+    std::size_t batch_ops_max = 1024;   // operations per transaction
+    std::size_t queue_ops_max = 65536;  // waiting submissions before refusing
+    int checkpoint_interval_ms = 200;   // background WAL checkpoint period
 };
 
 struct CommitStats {

@@ -42,10 +42,11 @@ std::string InvariantReport::summary() const {
 InvariantReport checkInvariants(Database& db, int per_check_max) {
     InvariantReport r;
     const int n = per_check_max;
-    collect(db, r, "V1",
-            "SELECT entry_id, SUM(debit_minor), SUM(credit_minor) FROM journal_line GROUP BY entry_id "
-            "HAVING SUM(debit_minor) != SUM(credit_minor) OR COUNT(*) < 2 LIMIT ?1",
-            n, "entry does not balance or has one line: entry, debits, credits");
+    collect(
+        db, r, "V1",
+        "SELECT entry_id, SUM(debit_minor), SUM(credit_minor) FROM journal_line GROUP BY entry_id "
+        "HAVING SUM(debit_minor) != SUM(credit_minor) OR COUNT(*) < 2 LIMIT ?1",
+        n, "entry does not balance or has one line: entry, debits, credits");
     collect(db, r, "V1",
             "SELECT e.id FROM journal_entry e WHERE NOT EXISTS "
             "(SELECT 1 FROM journal_line l WHERE l.entry_id = e.id) LIMIT ?1",
@@ -62,7 +63,8 @@ InvariantReport checkInvariants(Database& db, int per_check_max) {
             "(SELECT 1 FROM journal_entry e WHERE e.id = l.entry_id) LIMIT ?1",
             n, "lines of a missing entry:");
     collect(db, r, "V3",
-            "SELECT d, c FROM (SELECT COALESCE(SUM(debit_minor), 0) AS d, COALESCE(SUM(credit_minor), 0) "
+            "SELECT d, c FROM (SELECT COALESCE(SUM(debit_minor), 0) AS d, "
+            "COALESCE(SUM(credit_minor), 0) "
             "AS c FROM journal_line) WHERE d != c LIMIT ?1",
             n, "total debits != total credits:");
     collect(db, r, "V4",
@@ -84,20 +86,22 @@ InvariantReport checkInvariants(Database& db, int per_check_max) {
             "SELECT id, state, balance_minor FROM card WHERE state IN ('PRODUCED', 'IN_STOCK', "
             "'CLOSED', 'DESTROYED') AND (balance_minor != 0 OR held_minor != 0) LIMIT ?1",
             n, "card holds value in a state without value: card, state, balance");
-    collect(db, r, "V7",
-            "SELECT cards, ledger FROM (SELECT (SELECT COALESCE(SUM(balance_minor), 0) FROM card) AS "
-            "cards, (SELECT COALESCE(SUM(credit_minor - debit_minor), 0) FROM journal_line WHERE "
-            "account = 2201) AS ledger) WHERE cards != ledger LIMIT ?1",
-            n, "sum of card balances != 2201 control total:");
-    collect(db, r, "V8",
-            "SELECT t.id, t.kind, t.state FROM card_txn t LEFT JOIN journal_entry e ON e.event_key = "
-            "'txn:' || t.id WHERE "
-            "(t.state IN ('APPROVED', 'REVERSED') AND t.kind IN ('purchase', 'refund', 'reload', "
-            "'redemption', 'breakage', 'preauth_completion', 'void') AND e.id IS NULL) OR "
-            "(t.entry_id IS NOT NULL AND (e.id IS NULL OR t.entry_id != e.id)) OR "
-            "(t.entry_id IS NULL AND e.id IS NOT NULL) OR "
-            "(t.state = 'DECLINED' AND e.id IS NOT NULL) LIMIT ?1",
-            n, "transaction without its one entry (or a declined one with an entry): txn, kind, state");
+    collect(
+        db, r, "V7",
+        "SELECT cards, ledger FROM (SELECT (SELECT COALESCE(SUM(balance_minor), 0) FROM card) AS "
+        "cards, (SELECT COALESCE(SUM(credit_minor - debit_minor), 0) FROM journal_line WHERE "
+        "account = 2201) AS ledger) WHERE cards != ledger LIMIT ?1",
+        n, "sum of card balances != 2201 control total:");
+    collect(
+        db, r, "V8",
+        "SELECT t.id, t.kind, t.state FROM card_txn t LEFT JOIN journal_entry e ON e.event_key = "
+        "'txn:' || t.id WHERE "
+        "(t.state IN ('APPROVED', 'REVERSED') AND t.kind IN ('purchase', 'refund', 'reload', "
+        "'redemption', 'breakage', 'preauth_completion', 'void') AND e.id IS NULL) OR "
+        "(t.entry_id IS NOT NULL AND (e.id IS NULL OR t.entry_id != e.id)) OR "
+        "(t.entry_id IS NULL AND e.id IS NOT NULL) OR "
+        "(t.state = 'DECLINED' AND e.id IS NOT NULL) LIMIT ?1",
+        n, "transaction without its one entry (or a declined one with an entry): txn, kind, state");
     collect(db, r, "V9",
             "SELECT e.id, e.event_key FROM journal_entry e WHERE NOT ("
             "(e.event_key LIKE 'txn:%' AND EXISTS (SELECT 1 FROM card_txn t WHERE t.id = "

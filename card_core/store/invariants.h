@@ -14,10 +14,10 @@
 //   V9  every entry has its business event (an approved transaction or a paid order)
 //   V10 every paid sales order has its entry
 
+#include "card_core/store/sqlite_db.h"
+
 #include <string>
 #include <vector>
-
-#include "card_core/store/sqlite_db.h"
 
 namespace yika::store {
 

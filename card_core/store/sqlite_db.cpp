@@ -16,8 +16,9 @@ void check(sqlite3* db, int rc, std::string_view what) {
 }
 
 Statement::Statement(sqlite3* db, std::string_view sql) : db_(db) {
-    check(db_, sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
-                                  SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr),
+    check(db_,
+          sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
+                             SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr),
           "prepare");
 }
 
@@ -31,8 +32,8 @@ Statement& Statement::bind(int index, std::int64_t value) {
 Statement& Statement::bind(int index, std::string_view value) {
     // An empty string_view may have a null data pointer, which SQLite would bind as NULL.
     const char* data = value.data() != nullptr ? value.data() : "";
-    check(db_, sqlite3_bind_text(stmt_, index, data, static_cast<int>(value.size()),
-                                 SQLITE_TRANSIENT),
+    check(db_,
+          sqlite3_bind_text(stmt_, index, data, static_cast<int>(value.size()), SQLITE_TRANSIENT),
           "bind");
     return *this;
 }
@@ -42,8 +43,9 @@ Statement& Statement::bindBlob(int index, const Bytes& value) {
         check(db_, sqlite3_bind_zeroblob(stmt_, index, 0), "bind");
         return *this;
     }
-    check(db_, sqlite3_bind_blob(stmt_, index, value.data(), static_cast<int>(value.size()),
-                                 SQLITE_TRANSIENT),
+    check(db_,
+          sqlite3_bind_blob(stmt_, index, value.data(), static_cast<int>(value.size()),
+                            SQLITE_TRANSIENT),
           "bind");
     return *this;
 }
@@ -118,11 +120,13 @@ void configureSqliteOnce() {
 
 Database::Database(const std::string& path, const Options& options) {
     configureSqliteOnce();
-    int flags = options.read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    int flags =
+        options.read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
     flags |= SQLITE_OPEN_NOMUTEX;  // one connection per thread; no shared use
     int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
     if (rc != SQLITE_OK) {
-        std::string message = "open " + path + ": " + (db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc));
+        std::string message =
+            "open " + path + ": " + (db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc));
         sqlite3_close(db_);
         db_ = nullptr;
         throw StorageError(ErrorCode::StorageUnavailable, message);

@@ -5,13 +5,13 @@
 // and Poco::Data's per-statement binding objects cost more than the SQL itself there.
 // Every failure throws StorageError (SQLITE_FULL -> StorageFull, else StorageUnavailable).
 
+#include "card_core/domain/store.h"
+
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "card_core/domain/store.h"
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -54,7 +54,7 @@ class Database {
   public:
     struct Options {
         bool read_only = false;
-        bool synchronous_full = true;  // durable commits (fsync of the WAL on every commit)
+        bool synchronous_full = true;     // durable commits (fsync of the WAL on every commit)
         std::int64_t cache_pages = 4000;  // SQLite page cache, 4 KiB pages
         int busy_timeout_ms = 5000;
     };

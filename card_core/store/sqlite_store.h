@@ -3,12 +3,12 @@
 // The embedded SQLite store: opens (and migrates) the database, owns the single writer and
 // hands out read connections. WAL mode lets readers run beside the writer.
 
-#include <memory>
-#include <string>
-
 #include "card_core/store/commit_queue.h"
 #include "card_core/store/invariants.h"
 #include "card_core/store/sqlite_db.h"
+
+#include <memory>
+#include <string>
 
 namespace yika::store {
 

@@ -53,7 +53,8 @@ std::vector<Money> splitAmounts(std::string_view text, Currency currency) {
 
 template <typename T>
 T enumFrom(std::optional<T> parsed) {
-    if (!parsed) throw StorageError(ErrorCode::StorageUnavailable, "unknown enum value in database");
+    if (!parsed)
+        throw StorageError(ErrorCode::StorageUnavailable, "unknown enum value in database");
     return *parsed;
 }
 
@@ -255,8 +256,9 @@ Date SqliteStoreTx::businessDate() {
 
 void SqliteStoreTx::setBusinessDate(Date date) {
     business_date_.reset();
-    stmt("INSERT INTO setting(key, value) VALUES ('business_date', ?1) "
-         "ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+    stmt(
+        "INSERT INTO setting(key, value) VALUES ('business_date', ?1) "
+        "ON CONFLICT(key) DO UPDATE SET value = excluded.value")
         .bind(1, date.toIso())
         .run();
 }
@@ -267,7 +269,9 @@ ProductId SqliteStoreTx::insertProduct(const CardProduct& p) {
         "reloadable, validity_months, load_amounts, purchase_max_minor, daily_spend_max_minor, "
         "daily_count_max, pin_threshold_minor, scope_group_id) "
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)");
-    s.bind(1, std::string_view(p.code)).bind(2, std::string_view(p.name)).bind(3, std::string_view(p.bin));
+    s.bind(1, std::string_view(p.code))
+        .bind(2, std::string_view(p.name))
+        .bind(3, std::string_view(p.bin));
     s.bind(4, static_cast<std::int64_t>(p.pan_length)).bind(5, std::int64_t{p.named});
     s.bind(6, cur(p.currency)).bind(7, p.max_balance.minor()).bind(8, std::int64_t{p.reloadable});
     s.bind(9, std::int64_t{p.validity_months}).bind(10, joinAmounts(p.load_amounts));
@@ -280,7 +284,8 @@ ProductId SqliteStoreTx::insertProduct(const CardProduct& p) {
 
 std::optional<CardProduct> SqliteStoreTx::product(ProductId id) {
     if (auto it = products_.find(id); it != products_.end()) return it->second;
-    static const std::string sql = std::string("SELECT ") + kProductColumns + " FROM product WHERE id = ?1";
+    static const std::string sql =
+        std::string("SELECT ") + kProductColumns + " FROM product WHERE id = ?1";
     auto& s = stmt(sql.c_str());
     s.bind(1, id);
     std::optional<CardProduct> out;
@@ -291,7 +296,8 @@ std::optional<CardProduct> SqliteStoreTx::product(ProductId id) {
 }
 
 std::optional<CardProduct> SqliteStoreTx::productByCode(std::string_view code) {
-    static const std::string sql = std::string("SELECT ") + kProductColumns + " FROM product WHERE code = ?1";
+    static const std::string sql =
+        std::string("SELECT ") + kProductColumns + " FROM product WHERE code = ?1";
     auto& s = stmt(sql.c_str());
     s.bind(1, code);
     std::optional<CardProduct> out;
@@ -301,7 +307,10 @@ std::optional<CardProduct> SqliteStoreTx::productByCode(std::string_view code) {
 }
 
 MerchantGroupId SqliteStoreTx::insertMerchantGroup(std::string_view code, std::string_view name) {
-    stmt("INSERT INTO merchant_group (code, name) VALUES (?1, ?2)").bind(1, code).bind(2, name).run();
+    stmt("INSERT INTO merchant_group (code, name) VALUES (?1, ?2)")
+        .bind(1, code)
+        .bind(2, name)
+        .run();
     return db_.lastInsertId();
 }
 
@@ -390,7 +399,8 @@ TerminalId SqliteStoreTx::insertTerminal(const Terminal& t) {
 }
 
 std::optional<Terminal> SqliteStoreTx::terminal(TerminalId id) {
-    static const std::string sql = std::string("SELECT ") + kTerminalColumns + " FROM terminal WHERE id = ?1";
+    static const std::string sql =
+        std::string("SELECT ") + kTerminalColumns + " FROM terminal WHERE id = ?1";
     auto& s = stmt(sql.c_str());
     s.bind(1, id);
     std::optional<Terminal> out;
@@ -400,7 +410,8 @@ std::optional<Terminal> SqliteStoreTx::terminal(TerminalId id) {
 }
 
 std::optional<Terminal> SqliteStoreTx::terminalByTid(std::string_view tid) {
-    static const std::string sql = std::string("SELECT ") + kTerminalColumns + " FROM terminal WHERE tid = ?1";
+    static const std::string sql =
+        std::string("SELECT ") + kTerminalColumns + " FROM terminal WHERE tid = ?1";
     auto& s = stmt(sql.c_str());
     s.bind(1, tid);
     std::optional<Terminal> out;
@@ -411,7 +422,8 @@ std::optional<Terminal> SqliteStoreTx::terminalByTid(std::string_view tid) {
 
 void SqliteStoreTx::updateTerminal(const Terminal& t) {
     auto& s = stmt(
-        "UPDATE terminal SET tid = ?2, merchant_id = ?3, store_id = ?4, state = ?5, tmk_wrapped = ?6, "
+        "UPDATE terminal SET tid = ?2, merchant_id = ?3, store_id = ?4, state = ?5, tmk_wrapped = "
+        "?6, "
         "session_nonce = ?7, batch_no = ?8, signed_on_at_ms = ?9 WHERE id = ?1");
     s.bind(1, t.id);
     bindTerminalFields(s, t);
@@ -419,7 +431,8 @@ void SqliteStoreTx::updateTerminal(const Terminal& t) {
 }
 
 std::vector<Terminal> SqliteStoreTx::terminals() {
-    static const std::string sql = std::string("SELECT ") + kTerminalColumns + " FROM terminal ORDER BY id";
+    static const std::string sql =
+        std::string("SELECT ") + kTerminalColumns + " FROM terminal ORDER BY id";
     auto& s = stmt(sql.c_str());
     std::vector<Terminal> out;
     while (s.step()) out.push_back(readTerminal(s));
@@ -430,7 +443,8 @@ std::vector<Terminal> SqliteStoreTx::terminals() {
 BatchTotals SqliteStoreTx::hostBatchTotals(TerminalId terminal_id, int batch_no) {
     auto& s = stmt(
         "SELECT "
-        "COALESCE(SUM(CASE WHEN kind IN ('purchase', 'preauth_completion') THEN amount_minor END), 0), "
+        "COALESCE(SUM(CASE WHEN kind IN ('purchase', 'preauth_completion') THEN amount_minor END), "
+        "0), "
         "COUNT(CASE WHEN kind IN ('purchase', 'preauth_completion') THEN 1 END), "
         "COALESCE(SUM(CASE WHEN kind = 'refund' THEN amount_minor END), 0), "
         "COUNT(CASE WHEN kind = 'refund' THEN 1 END) "
@@ -450,7 +464,8 @@ bool SqliteStoreTx::insertTerminalBatch(TerminalId terminal_id, int batch_no, Da
                                         const BatchTotals& host, const BatchTotals& reported,
                                         TimestampMs at_ms) {
     auto& s = stmt(
-        "INSERT INTO terminal_batch VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
+        "INSERT INTO terminal_batch VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
+        "?13) "
         "ON CONFLICT(terminal_id, batch_no) DO NOTHING");
     s.bind(1, terminal_id).bind(2, std::int64_t{batch_no}).bind(3, business_date.toIso());
     s.bind(4, host.debit.minor()).bind(5, std::int64_t{host.debit_count});
@@ -464,7 +479,9 @@ bool SqliteStoreTx::insertTerminalBatch(TerminalId terminal_id, int batch_no, Da
 
 void SqliteStoreTx::insertReconException(std::string_view kind, std::string_view reference,
                                          std::string_view detail, TimestampMs at_ms) {
-    stmt("INSERT INTO recon_exception (kind, reference, detail, created_at_ms) VALUES (?1, ?2, ?3, ?4)")
+    stmt(
+        "INSERT INTO recon_exception (kind, reference, detail, created_at_ms) VALUES (?1, ?2, ?3, "
+        "?4)")
         .bind(1, kind)
         .bind(2, reference)
         .bind(3, detail)
@@ -523,9 +540,11 @@ std::optional<ProductionBatch> SqliteStoreTx::batch(BatchId id) {
 
 void SqliteStoreTx::updateBatch(const ProductionBatch& b) {
     auto& s = stmt(
-        "UPDATE production_batch SET product_id = ?1, quantity = ?2, state = ?3, requested_by = ?4, "
+        "UPDATE production_batch SET product_id = ?1, quantity = ?2, state = ?3, requested_by = "
+        "?4, "
         "approved_by = ?5, requested_at_ms = ?6, approved_at_ms = ?7, generated_at_ms = ?8, "
-        "location = ?9, first_card_id = ?10, last_card_id = ?11, file_name = ?12, card_expiry = ?13 "
+        "location = ?9, first_card_id = ?10, last_card_id = ?11, file_name = ?12, card_expiry = "
+        "?13 "
         "WHERE id = ?14");
     bindBatchFields(s, b);
     s.bind(14, b.id);
@@ -573,7 +592,8 @@ bool SqliteStoreTx::insertCardIfNewNumber(const Card& c) {
 }
 
 std::optional<Card> SqliteStoreTx::card(CardId id) {
-    static const std::string sql = std::string("SELECT ") + kCardColumns + " FROM card WHERE id = ?1";
+    static const std::string sql =
+        std::string("SELECT ") + kCardColumns + " FROM card WHERE id = ?1";
     auto& s = stmt(sql.c_str());
     s.bind(1, id);
     std::optional<Card> out;
@@ -611,8 +631,9 @@ void SqliteStoreTx::updateCard(const Card& c) {
 }
 
 void SqliteStoreTx::insertCardEvent(const CardEvent& e) {
-    stmt("INSERT INTO card_event (card_id, from_state, to_state, actor_kind, actor_id, channel, "
-         "reason, at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")
+    stmt(
+        "INSERT INTO card_event (card_id, from_state, to_state, actor_kind, actor_id, channel, "
+        "reason, at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")
         .bind(1, e.card_id)
         .bind(2, toString(e.from))
         .bind(3, toString(e.to))
@@ -631,16 +652,19 @@ std::int64_t SqliteStoreTx::deleteProducedCards(BatchId batch) {
 
 std::int64_t SqliteStoreTx::receiveBatchCards(BatchId batch, std::string_view location,
                                               const Actor& actor, TimestampMs at_ms) {
-    stmt("INSERT INTO card_event (card_id, from_state, to_state, actor_kind, actor_id, channel, "
-         "reason, at_ms) SELECT id, 'PRODUCED', 'IN_STOCK', ?2, ?3, ?4, 'RECEIVED', ?5 FROM card "
-         "WHERE batch_id = ?1 AND state = 'PRODUCED'")
+    stmt(
+        "INSERT INTO card_event (card_id, from_state, to_state, actor_kind, actor_id, channel, "
+        "reason, at_ms) SELECT id, 'PRODUCED', 'IN_STOCK', ?2, ?3, ?4, 'RECEIVED', ?5 FROM card "
+        "WHERE batch_id = ?1 AND state = 'PRODUCED'")
         .bind(1, batch)
         .bind(2, toString(actor.kind))
         .bind(3, std::string_view(actor.id))
         .bind(4, toString(actor.channel))
         .bind(5, at_ms)
         .run();
-    stmt("UPDATE card SET state = 'IN_STOCK', location = ?2 WHERE batch_id = ?1 AND state = 'PRODUCED'")
+    stmt(
+        "UPDATE card SET state = 'IN_STOCK', location = ?2 WHERE batch_id = ?1 AND state = "
+        "'PRODUCED'")
         .bind(1, batch)
         .bind(2, location)
         .run();
@@ -673,14 +697,15 @@ void SqliteStoreTx::reserveCards(const std::vector<CardId>& cards, std::optional
 }
 
 std::vector<CardId> SqliteStoreTx::cardsExpiringBefore(Date date, std::int64_t limit) {
-    auto& s = stmt("SELECT id FROM card WHERE state = 'ACTIVE' AND expiry < ?1 ORDER BY id LIMIT ?2");
+    auto& s =
+        stmt("SELECT id FROM card WHERE state = 'ACTIVE' AND expiry < ?1 ORDER BY id LIMIT ?2");
     s.bind(1, date.toIso()).bind(2, limit);
     return ids(s);
 }
 
 std::vector<CardId> SqliteStoreTx::expiredCardsWithBalanceBefore(Date date, std::int64_t limit) {
     auto& s = stmt(
-        "SELECT id FROM card WHERE state = 'EXPIRED' AND expiry < ?1 AND balance_minor > 0 "
+        "SELECT id FROM card WHERE state = 'EXPIRED' AND expiry <= ?1 AND balance_minor > 0 "
         "ORDER BY id LIMIT ?2");
     s.bind(1, date.toIso()).bind(2, limit);
     return ids(s);
@@ -696,9 +721,12 @@ OrderId SqliteStoreTx::insertOrder(const SalesOrder& o) {
         "?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)");
     const Buyer& b = o.buyer;
     s.bind(1, toString(o.state)).bind(2, toString(b.kind)).bind(3, std::string_view(b.name));
-    s.bindOptionalText(4, b.id_type ? std::optional(std::string(toString(*b.id_type))) : std::nullopt);
+    s.bindOptionalText(4,
+                       b.id_type ? std::optional(std::string(toString(*b.id_type))) : std::nullopt);
     s.bind(5, std::string_view(b.id_number)).bind(6, std::string_view(b.credit_code));
-    s.bind(7, std::string_view(b.contact)).bind(8, buyerKey(b)).bind(9, std::string_view(o.location));
+    s.bind(7, std::string_view(b.contact))
+        .bind(8, buyerKey(b))
+        .bind(9, std::string_view(o.location));
     s.bind(10, cur(o.face_total.currency())).bind(11, o.discount.minor());
     s.bind(12, o.face_total.minor()).bind(13, o.pay_total.minor());
     s.bind(14, toString(o.payment_method)).bind(15, std::int64_t{o.invoice_wanted});
@@ -719,7 +747,8 @@ OrderId SqliteStoreTx::insertOrder(const SalesOrder& o) {
         line_stmt.bind(7, l.load_each.minor());
         line_stmt.run();
     }
-    auto& card_stmt = stmt("INSERT INTO sales_order_card (order_id, seq, card_id) VALUES (?1, ?2, ?3)");
+    auto& card_stmt =
+        stmt("INSERT INTO sales_order_card (order_id, seq, card_id) VALUES (?1, ?2, ?3)");
     std::int64_t seq = 0;
     for (CardId c : o.card_ids) {
         card_stmt.bind(1, id).bind(2, seq++).bind(3, c);
@@ -785,8 +814,9 @@ std::optional<SalesOrder> SqliteStoreTx::order(OrderId id) {
 }
 
 void SqliteStoreTx::updateOrder(const SalesOrder& o) {
-    stmt("UPDATE sales_order SET state = ?2, structuring_flag = ?3, paid_at_ms = ?4, "
-         "business_date = ?5 WHERE id = ?1")
+    stmt(
+        "UPDATE sales_order SET state = ?2, structuring_flag = ?3, paid_at_ms = ?4, "
+        "business_date = ?5 WHERE id = ?1")
         .bind(1, o.id)
         .bind(2, toString(o.state))
         .bind(3, std::int64_t{o.structuring_flag})
@@ -796,8 +826,9 @@ void SqliteStoreTx::updateOrder(const SalesOrder& o) {
 }
 
 void SqliteStoreTx::insertPayment(OrderId order, const Payment& p, TimestampMs at_ms) {
-    stmt("INSERT INTO payment (order_id, method, amount_minor, currency, payer_name, payer_account, "
-         "reference, at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")
+    stmt(
+        "INSERT INTO payment (order_id, method, amount_minor, currency, payer_name, payer_account, "
+        "reference, at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")
         .bind(1, order)
         .bind(2, toString(p.method))
         .bind(3, p.amount.minor())
@@ -821,10 +852,10 @@ int SqliteStoreTx::countOrdersInBand(std::string_view buyer_key, Date day, Money
 }
 
 TxnId SqliteStoreTx::insertTxn(const CardTxn& t) {
-    static const std::string sql =
-        std::string("INSERT INTO card_txn (") + (kTxnColumns + 4) +
-        ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, "
-        "?19)";
+    static const std::string sql = std::string("INSERT INTO card_txn (") + (kTxnColumns + 4) +
+                                   ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
+                                   "?13, ?14, ?15, ?16, ?17, ?18, "
+                                   "?19)";
     auto& s = stmt(sql.c_str());
     bindTxnFields(s, t, 1);
     s.run();
@@ -832,7 +863,8 @@ TxnId SqliteStoreTx::insertTxn(const CardTxn& t) {
 }
 
 std::optional<CardTxn> SqliteStoreTx::txn(TxnId id) {
-    static const std::string sql = std::string("SELECT ") + kTxnColumns + " FROM card_txn WHERE id = ?1";
+    static const std::string sql =
+        std::string("SELECT ") + kTxnColumns + " FROM card_txn WHERE id = ?1";
     auto& s = stmt(sql.c_str());
     s.bind(1, id);
     std::optional<CardTxn> out;
@@ -857,7 +889,8 @@ void SqliteStoreTx::updateTxn(const CardTxn& t) {
         "UPDATE card_txn SET kind = ?1, state = ?2, decline = ?3, card_id = ?4, "
         "counter_card_id = ?5, merchant_id = ?6, currency = ?7, amount_minor = ?8, "
         "original_id = ?9, refunded_minor = ?10, idem_key = ?11, business_date = ?12, "
-        "at_ms = ?13, entry_id = ?14, balance_after_minor = ?15, terminal_id = ?16, batch_no = ?17, "
+        "at_ms = ?13, entry_id = ?14, balance_after_minor = ?15, terminal_id = ?16, batch_no = "
+        "?17, "
         "trace_no = ?18, hold_open_minor = ?19 WHERE id = ?20");
     bindTxnFields(s, t, 1);
     s.bind(20, t.id);
@@ -874,8 +907,9 @@ std::optional<EntryId> SqliteStoreTx::entryByEventKey(std::string_view event_key
 }
 
 EntryId SqliteStoreTx::insertEntry(const JournalEntry& e) {
-    stmt("INSERT INTO journal_entry (event_key, event_type, business_date, at_ms, memo) "
-         "VALUES (?1, ?2, ?3, ?4, ?5)")
+    stmt(
+        "INSERT INTO journal_entry (event_key, event_type, business_date, at_ms, memo) "
+        "VALUES (?1, ?2, ?3, ?4, ?5)")
         .bind(1, std::string_view(e.event_key))
         .bind(2, std::string_view(e.event_type))
         .bind(3, e.business_date.toIso())

@@ -4,12 +4,12 @@
 // the surrounding transaction; this class only runs statements, each prepared once and cached.
 // Not thread-safe: owned by the single writer thread.
 
+#include "card_core/domain/store.h"
+#include "card_core/store/sqlite_db.h"
+
 #include <memory>
 #include <string_view>
 #include <unordered_map>
-
-#include "card_core/domain/store.h"
-#include "card_core/store/sqlite_db.h"
 
 namespace yika::store {
 
@@ -78,9 +78,11 @@ class SqliteStoreTx final : public StoreTx {
     std::optional<EntryId> entryByEventKey(std::string_view event_key) override;
     EntryId insertEntry(const JournalEntry& entry) override;
 
-    // Forgets cached rows (business date, products, merchants). The commit queue calls it when
-    // a transaction starts and after a savepoint is rolled back, so a cache never outlives the
-    // writes it reflects.
+    // Forgets cached rows (business date, products, merchants). The caches assume this object
+    // is the single writer: a StoreTx used on a read-only connection must call resetCaches()
+    // before each read or it may see a stale business date, product or merchant. The commit queue
+    // calls it when a transaction starts and after a savepoint is rolled back, so a cache never
+    // outlives the writes it reflects.
     void resetCaches();
 
   private:

@@ -1,12 +1,12 @@
 #include "terminal_api/pos/pos_service.h"
 
-#include <cstdio>
-
 #include "card_core/domain/acceptance_service.h"
 #include "card_core/domain/card_number.h"
 #include "terminal_api/iso8583/mandatory.h"
 #include "terminal_api/iso8583/subfields.h"
 #include "terminal_api/pos/response_mapping.h"
+
+#include <cstdio>
 
 namespace yika::pos {
 
@@ -45,7 +45,8 @@ int digitsToInt(std::string_view digits) {
 
 std::string padded(std::int64_t value, int width) {
     std::string s = std::to_string(value);
-    if (static_cast<int>(s.size()) < width) s.insert(0, static_cast<std::size_t>(width) - s.size(), '0');
+    if (static_cast<int>(s.size()) < width)
+        s.insert(0, static_cast<std::size_t>(width) - s.size(), '0');
     return s.substr(s.size() - static_cast<std::size_t>(width));
 }
 
@@ -57,13 +58,15 @@ std::string panOf(const Message& m) {
 }
 
 bool requiresMac(TransactionType t) {
-    return t != TransactionType::SignOn && t != TransactionType::SignOff && t != TransactionType::EchoTest;
+    return t != TransactionType::SignOn && t != TransactionType::SignOff &&
+           t != TransactionType::EchoTest;
 }
 
 Result<TxnId> originalReference(const Message& m) {
     auto rrn = m.find(Field::RetrievalReference);
     if (!rrn || !isAllDigits(*rrn)) {
-        return makeError(ErrorCode::OriginalNotFound, "field 37 must carry the original's reference");
+        return makeError(ErrorCode::OriginalNotFound,
+                         "field 37 must carry the original's reference");
     }
     return static_cast<TxnId>(std::stoll(std::string(*rrn)));
 }
@@ -126,9 +129,10 @@ void PosService::onFrame(ConnectionId id, std::span<const std::uint8_t> body) {
     if (requiresMac(p->type)) {
         auto input = iso8583::macInput(body);
         if (!input || !m.has(Field::Mac) ||
-            !deps_.terminals.verifyMac(tid, *input,
-                                       std::span(reinterpret_cast<const std::uint8_t*>(m.get(Field::Mac).data()),
-                                                 m.get(Field::Mac).size()))) {
+            !deps_.terminals.verifyMac(
+                tid, *input,
+                std::span(reinterpret_cast<const std::uint8_t*>(m.get(Field::Mac).data()),
+                          m.get(Field::Mac).size()))) {
             stats_.mac_failures.fetch_add(1, std::memory_order_relaxed);
             answerNow(id, m, ResponseCode::MacFailure);
             return;
@@ -156,13 +160,21 @@ void PosService::onFrame(ConnectionId id, std::span<const std::uint8_t> body) {
         }
         p->lookup = deps_.vault.lookupHash(p->pan);
     }
+    if (m.has(Field::PinData) && m.get(Field::SecurityControl) != crypto::kPinSecurityControl) {
+        // Only the PIN block scheme of the protocol document is understood.
+        stats_.format_errors.fetch_add(1, std::memory_order_relaxed);
+        answerNow(id, m, ResponseCode::FormatError);
+        return;
+    }
     if (m.has(Field::PinData)) {
         crypto::PinBlockContext context{tid, f60 ? f60->batch_number : std::string_view{},
                                         m.get(Field::Trace)};
         std::string_view block = m.get(Field::PinData);
         // A block that does not decrypt to a well-formed PIN counts as a wrong PIN.
         p->pin = deps_.terminals
-                     .decryptPin(context, std::span(reinterpret_cast<const std::uint8_t*>(block.data()), block.size()),
+                     .decryptPin(context,
+                                 std::span(reinterpret_cast<const std::uint8_t*>(block.data()),
+                                           block.size()),
                                  p->pan)
                      .value_or("x");
     }
@@ -237,7 +249,8 @@ void PosService::submit(std::shared_ptr<Pending> p) {
             }
             case TransactionType::PreAuthCancel: {
                 auto original = findOriginal(tx, p->ref, p->request);
-                keep(original ? cancelPreAuth(tx, p->ref, *original, now) : Result<CardTxn>(original.error()));
+                keep(original ? cancelPreAuth(tx, p->ref, *original, now)
+                              : Result<CardTxn>(original.error()));
                 break;
             }
             case TransactionType::PurchaseVoid:
@@ -300,7 +313,12 @@ void PosService::respond(Pending& p) {
     } else if (p.txn && p.txn->state == TxnState::Declined) {
         code = toResponseCode(p.txn->decline);
     }
-    if (p.txn) (void)response.set(Field::RetrievalReference, padded(p.txn->id, 12));
+    if (p.txn) {
+        (void)response.set(Field::RetrievalReference, padded(p.txn->id, 12));
+    } else if (p.type == TransactionType::BalanceInquiry) {
+        // An inquiry records no transaction; its reference only has to be unique for a receipt.
+        (void)response.set(Field::RetrievalReference, padded(now % 1'000'000'000'000, 12));
+    }
     if (code == ResponseCode::Approved && p.txn) {
         if (p.type == TransactionType::Purchase || p.type == TransactionType::PreAuth ||
             p.type == TransactionType::PreAuthCompletion) {
@@ -320,13 +338,17 @@ void PosService::respond(Pending& p) {
         (void)response.set(Field::AdditionalData, iso8583::formatSettlementTotals(totals));
     }
     if (p.type == TransactionType::SignOn && code == ResponseCode::Approved) {
-        auto key_data = crypto::formatSignOnKeyData(deps_.terminals.startSession(p.ref.tid, p.nonce));
-        (void)response.set(Field::Reserved62,
-                           std::string_view(reinterpret_cast<const char*>(key_data.data()), key_data.size()));
-        (void)response.set(Field::Reserved60, iso8583::formatField60("00", padded(p.batch_no, 6), "003"));
+        auto key_data =
+            crypto::formatSignOnKeyData(deps_.terminals.startSession(p.ref.tid, p.nonce));
+        (void)response.set(
+            Field::Reserved62,
+            std::string_view(reinterpret_cast<const char*>(key_data.data()), key_data.size()));
+        (void)response.set(Field::Reserved60,
+                           iso8583::formatField60("00", padded(p.batch_no, 6), "003"));
     }
     response.setResponseCode(code);
-    (code == ResponseCode::Approved ? stats_.approved : stats_.declined).fetch_add(1, std::memory_order_relaxed);
+    (code == ResponseCode::Approved ? stats_.approved : stats_.declined)
+        .fetch_add(1, std::memory_order_relaxed);
     bool sign = code == ResponseCode::Approved && requiresMac(p.type);
     if (sign) (void)response.set(Field::Mac, std::string(iso8583::kMacBytes, '\0'));
     Bytes body = iso8583::encode(response);

@@ -14,10 +14,6 @@
 // gets A0 (no MAC on that response); an unknown or disabled terminal, or a MID that is not the
 // terminal's, gets 05.
 
-#include <atomic>
-#include <cstdint>
-#include <span>
-
 #include "card_core/domain/policies.h"
 #include "card_core/domain/secrets.h"
 #include "card_core/domain/time.h"
@@ -25,6 +21,10 @@
 #include "terminal_api/iso8583/codec.h"
 #include "terminal_api/pos/frame_sink.h"
 #include "terminal_api/pos/terminal_registry.h"
+
+#include <atomic>
+#include <cstdint>
+#include <span>
 
 namespace yika::pos {
 

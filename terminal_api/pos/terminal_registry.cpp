@@ -13,30 +13,34 @@ std::span<std::uint8_t> TerminalRegistry::slotTmk(std::size_t slot) const {
     return {arena_.data() + slot * kSlotBytes, crypto::kTerminalMasterKeyBytes};
 }
 
-std::span<std::uint8_t, crypto::kSessionKeyBytes> TerminalRegistry::slotMacKey(std::size_t slot) const {
+std::span<std::uint8_t, crypto::kSessionKeyBytes> TerminalRegistry::slotMacKey(
+    std::size_t slot) const {
     return std::span<std::uint8_t, crypto::kSessionKeyBytes>(
         arena_.data() + slot * kSlotBytes + crypto::kTerminalMasterKeyBytes,
         crypto::kSessionKeyBytes);
 }
 
-std::span<std::uint8_t, crypto::kSessionKeyBytes> TerminalRegistry::slotPinKey(std::size_t slot) const {
-    return std::span<std::uint8_t, crypto::kSessionKeyBytes>(
-        arena_.data() + slot * kSlotBytes + crypto::kTerminalMasterKeyBytes +
-            crypto::kSessionKeyBytes,
-        crypto::kSessionKeyBytes);
+std::span<std::uint8_t, crypto::kSessionKeyBytes> TerminalRegistry::slotPinKey(
+    std::size_t slot) const {
+    return std::span<std::uint8_t, crypto::kSessionKeyBytes>(arena_.data() + slot * kSlotBytes +
+                                                                 crypto::kTerminalMasterKeyBytes +
+                                                                 crypto::kSessionKeyBytes,
+                                                             crypto::kSessionKeyBytes);
 }
 
 Status TerminalRegistry::put(const Terminal& terminal, std::string_view mid) {
     auto tmk = crypto::unwrapTerminalMasterKey(keys_, terminal.tmk_wrapped, terminal.tid);
     if (!tmk) {
-        return makeError(ErrorCode::InvalidArgument,
-                         "terminal " + terminal.tid + ": master key does not unwrap with this key file");
+        return makeError(
+            ErrorCode::InvalidArgument,
+            "terminal " + terminal.tid + ": master key does not unwrap with this key file");
     }
     std::unique_lock lock(mutex_);
     auto it = by_tid_.find(terminal.tid);
     if (it == by_tid_.end()) {
         if (by_tid_.size() >= capacity_) {
-            return makeError(ErrorCode::NotPermitted, "terminal registry is full (pos.terminals_max)");
+            return makeError(ErrorCode::NotPermitted,
+                             "terminal registry is full (pos.terminals_max)");
         }
         it = by_tid_.emplace(terminal.tid, Entry{{}, by_tid_.size()}).first;
         it->second.view.signed_on = false;
@@ -57,7 +61,8 @@ std::optional<TerminalView> TerminalRegistry::find(std::string_view tid) const {
     return it->second.view;
 }
 
-crypto::SignOnKeyData TerminalRegistry::startSession(std::string_view tid, const crypto::SessionNonce& nonce) {
+crypto::SignOnKeyData TerminalRegistry::startSession(std::string_view tid,
+                                                     const crypto::SessionNonce& nonce) {
     std::unique_lock lock(mutex_);
     auto it = by_tid_.find(std::string(tid));
     YIKA_ASSERT(it != by_tid_.end());
@@ -75,8 +80,8 @@ bool TerminalRegistry::verifyMac(std::string_view tid, std::span<const std::uint
     return crypto::verifyMac(slotMacKey(it->second.slot), mac_input, mac);
 }
 
-std::optional<crypto::TerminalMac> TerminalRegistry::mac(std::string_view tid,
-                                                         std::span<const std::uint8_t> mac_input) const {
+std::optional<crypto::TerminalMac> TerminalRegistry::mac(
+    std::string_view tid, std::span<const std::uint8_t> mac_input) const {
     std::shared_lock lock(mutex_);
     auto it = by_tid_.find(std::string(tid));
     if (it == by_tid_.end() || !it->second.view.signed_on) return std::nullopt;

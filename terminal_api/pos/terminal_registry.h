@@ -8,6 +8,11 @@
 // Thread-safe: the loop thread verifies MACs and decrypts PINs, the writer thread signs
 // responses and installs new sessions.
 
+#include "card_core/domain/terminal.h"
+#include "crypto/key_ring.h"
+#include "crypto/secure_buffer.h"
+#include "crypto/terminal_keys.h"
+
 #include <cstdint>
 #include <optional>
 #include <shared_mutex>
@@ -15,11 +20,6 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
-
-#include "card_core/domain/terminal.h"
-#include "crypto/key_ring.h"
-#include "crypto/secure_buffer.h"
-#include "crypto/terminal_keys.h"
 
 namespace yika::pos {
 
