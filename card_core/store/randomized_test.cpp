@@ -651,7 +651,7 @@ void Randomized::advanceOp() {
     const Date cutoff = today_.plusMonths(-policies_.breakage.months_after_expiry);
     std::int64_t broken = 0;
     for (auto& [id, c] : model_) {
-        if (c.state == CardState::Expired && c.balance > 0 && c.expiry && *c.expiry < cutoff) {
+        if (c.state == CardState::Expired && c.balance > 0 && c.expiry && *c.expiry <= cutoff) {
             c.state = CardState::Closed;
             c.balance = 0;
             ++broken;
