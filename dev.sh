@@ -9,7 +9,11 @@ set -euo pipefail
 cd "$(dirname "$0")"
 root="$PWD"
 jobs="$(nproc)"
-export CCACHE_DIR="${CCACHE_DIR:-$root/.cache/ccache}"
+# ccache outside the checkout, keyed on paths relative to it, so that a fresh clone (CI) reuses
+# what earlier builds on this machine compiled.
+export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/yika-ccache}"
+export CCACHE_BASEDIR="$root"
+export CCACHE_NOHASHDIR=true
 
 build() {  # build <dir> [cmake args...]
   local dir="$1"; shift

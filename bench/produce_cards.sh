@@ -13,6 +13,7 @@ data="$(mktemp -d /tmp/yika-bench.XXXXXX)"
 trap 'rm -rf "$data"' EXIT
 
 "$yikad" init --data "$data" --demo >/dev/null
+[ -n "${CHUNK:-}" ] && sed -i "s/^batch.chunk_cards = .*/batch.chunk_cards = $CHUNK/" "$data/yikad.properties"
 /usr/bin/time -f 'wall %e s, user %U s, sys %S s, peak RSS %M KiB' \
   "$yikad" produce --data "$data" --product GIFT-ANON --count "$count" --location HQ \
     --requested-by alice --approved-by bob 2>"$data/time.txt" >"$data/out.txt" || {
