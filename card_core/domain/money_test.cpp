@@ -44,8 +44,8 @@ TEST(Money, ParseDecimalAcceptsYuanWithUpToTwoDecimals) {
 }
 
 TEST(Money, ParseDecimalRejectsEverythingElse) {
-    for (const char* bad : {"", ".5", "1.", "1.234", "-1", "+1", "1e3", "1,00", " 1",
-                            "1234567890123456", "12a"}) {
+    for (const char* bad :
+         {"", ".5", "1.", "1.234", "-1", "+1", "1e3", "1,00", " 1", "1234567890123456", "12a"}) {
         EXPECT_FALSE(Money::parseDecimal(bad, kCny)) << bad;
     }
 }
