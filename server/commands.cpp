@@ -133,8 +133,9 @@ int runProduce(const std::vector<std::string>& argv) {
     }
     ProduceRequest request;
     request.product_code = *args.value("--product");
+    const std::string count_text = *args.value("--count");  // `end` points into it
     char* end = nullptr;
-    request.count = std::strtoll(args.value("--count")->c_str(), &end, 10);
+    request.count = std::strtoll(count_text.c_str(), &end, 10);
     if (end == nullptr || *end != '\0' || request.count <= 0)
         return fail("--count: a positive number");
     request.location = *args.value("--location");
