@@ -8,7 +8,7 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config git
   libpoco-dev libsodium-dev libsqlite3-dev sqlite3
   libgtest-dev libgmock-dev libbenchmark-dev
-  qt6-base-dev libqt6charts6-dev
+  qt6-base-dev qt6-charts-dev
 )
 if [ "$mode" = "test" ]; then
   # clang and its runtime for the libFuzzer targets.
