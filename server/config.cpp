@@ -226,9 +226,11 @@ writer.queue_ops_max = 65536
 writer.checkpoint_interval_ms = 200
 
 # Production batches (制卡): largest batch, cards per transaction while generating, and the
-# shelf life added to the printed expiry.
+# shelf life added to the printed expiry. Larger chunks generate faster (1,000,000 cards: about
+# 9.5 s at 250000, 11 s at 50000) but hold the database's write lock longer per chunk: while
+# terminals are being served, a smaller chunk keeps their pauses short.
 batch.cards_max = 1000000
-batch.chunk_cards = 50000
+batch.chunk_cards = 250000
 # Writer page cache (4 KiB pages) while a batch is generated.
 batch.cache_pages = 65536
 card.shelf_months = 24

@@ -39,7 +39,7 @@ struct Config {
     HttpConfig http;
     Policies policies;
     store::SqliteStoreOptions store;
-    std::int64_t batch_chunk_cards = 50'000;  // cards generated per writer transaction
+    std::int64_t batch_chunk_cards = 250'000;  // cards generated per writer transaction
     // Writer page cache while generating: the card-number index takes random inserts, and a
     // cache that holds it keeps each commit from rewriting most of the index.
     std::int64_t batch_cache_pages = 65'536;  // 256 MiB
