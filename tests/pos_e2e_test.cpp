@@ -457,6 +457,31 @@ TEST_F(PosEndToEnd, SettlementBalancedThenMismatchRecorded) {
     EXPECT_EQ(open.columnInt(0), 1);
 }
 
+TEST_F(PosEndToEnd, DailyCountLimitAnswers65) {
+    Terminal t = signedOn(0);
+    const DemoCard& c = cards_[14];  // named demo product: 50 purchases a day; the demo made 1
+    std::int64_t before = balanceOf(c);
+    for (int i = 0; i < 49; ++i)
+        ASSERT_EQ(codeOf(t.card(purchase(c, 1))), ResponseCode::Approved) << i;
+    EXPECT_EQ(codeOf(t.card(purchase(c, 1))), ResponseCode::OverCountLimit);
+    EXPECT_EQ(balanceOf(c), before - 49);
+}
+
+TEST_F(PosEndToEnd, ExpiredAnonymousCardAnswers54) {
+    Terminal t = signedOn(0);
+    const DemoCard& c = cards_[cards_.size() - 1];  // anonymous: valid 36 months from sale
+    std::int64_t before = balanceOf(c);
+    ASSERT_EQ(codeOf(t.card(purchase(c, 100))), ResponseCode::Approved);
+    ASSERT_TRUE(rt_->store->writer()
+                    .runStatus([&](StoreTx& tx) {
+                        tx.setBusinessDate(tx.businessDate().plusMonths(37));
+                        return Status(Ok{});
+                    })
+                    .ok());
+    EXPECT_EQ(codeOf(t.card(purchase(c, 100))), ResponseCode::ExpiredCard);
+    EXPECT_EQ(balanceOf(c), before - 100);
+}
+
 TEST_F(PosEndToEnd, TwoHundredConcurrentPurchasesNeverOverdrawOneCard) {
     const DemoCard& c = cards_[13];  // 500.00
     std::int64_t before = balanceOf(c);
