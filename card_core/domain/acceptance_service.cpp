@@ -33,22 +33,6 @@ CardTxn terminalTxn(TxnKind kind, const TerminalRef& ref, const Card& card, Mone
     return t;
 }
 
-// Inserts `txn`, posts `lines` under its event key and links the two.
-Result<CardTxn> insertWithEntry(StoreTx& tx, CardTxn txn, std::vector<JournalLine> lines) {
-    txn.id = tx.insertTxn(txn);
-    JournalEntry entry;
-    entry.event_key = txnEventKey(txn.id);
-    entry.event_type = std::string(toString(txn.kind));
-    entry.business_date = txn.business_date;
-    entry.at_ms = txn.at_ms;
-    entry.lines = std::move(lines);
-    auto posted = post(tx, entry);
-    if (!posted) return posted.error();
-    txn.entry_id = *posted;
-    tx.updateTxn(txn);
-    return txn;
-}
-
 std::vector<JournalLine> spendLines(CardId card, MerchantId merchant, Money amount) {
     return {{cardAccount(card), Side::Debit, amount},
             {merchantPending(merchant), Side::Credit, amount}};
@@ -153,7 +137,7 @@ Result<CardTxn> completePreAuth(StoreTx& tx, const TerminalRef& ref, TxnId preau
     CardTxn done =
         terminalTxn(TxnKind::PreAuthCompletion, ref, *card, amount, tx.businessDate(), now_ms);
     done.original_id = hold->id;
-    return insertWithEntry(tx, done, spendLines(card->id, ref.merchant_id, amount));
+    return insertTxnWithEntry(tx, done, spendLines(card->id, ref.merchant_id, amount));
 }
 
 Result<CardTxn> cancelPreAuth(StoreTx& tx, const TerminalRef& ref, TxnId preauth_id,
@@ -210,7 +194,7 @@ Result<CardTxn> voidTxn(StoreTx& tx, const TerminalRef& ref, TxnId original_id, 
     tx.updateTxn(*original);
     CardTxn v = terminalTxn(TxnKind::Void, ref, *card, amount, today, now_ms);
     v.original_id = original->id;
-    return insertWithEntry(tx, v, oppositeOf(*original));
+    return insertTxnWithEntry(tx, v, oppositeOf(*original));
 }
 
 Result<CardTxn> terminalRefund(StoreTx& tx, const TerminalRef& ref, TxnId original_id, Money amount,
@@ -305,7 +289,7 @@ Result<CardTxn> reverse(StoreTx& tx, const TerminalRef& ref, TimestampMs now_ms)
         rev.id = tx.insertTxn(rev);
         return rev;
     }
-    return insertWithEntry(tx, rev, std::move(*lines));
+    return insertTxnWithEntry(tx, rev, std::move(*lines));
 }
 
 Result<SettlementAnswer> settleBatch(StoreTx& tx, const TerminalRef& ref,

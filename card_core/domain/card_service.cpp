@@ -16,27 +16,6 @@ Status changeState(StoreTx& tx, Card& card, CardState to, const Actor& actor,
     return Ok{};
 }
 
-// Inserts an approved transaction, posts its entry and links the two.
-Result<CardTxn> recordApproved(StoreTx& tx, CardTxn txn, EntryBuilder& lines) {
-    txn.state = TxnState::Approved;
-    txn.id = tx.insertTxn(txn);
-    EntryBuilder builder(std::string(toString(txn.kind)), txnEventKey(txn.id), txn.business_date,
-                         txn.at_ms);
-    auto draft = std::move(lines).build();
-    if (!draft) return draft.error();
-    for (const JournalLine& line : draft->lines) {
-        line.side == Side::Debit ? builder.debit(line.account, line.amount)
-                                 : builder.credit(line.account, line.amount);
-    }
-    auto entry = std::move(builder).build();
-    if (!entry) return entry.error();
-    auto posted = post(tx, *entry);
-    if (!posted) return posted.error();
-    txn.entry_id = *posted;
-    tx.updateTxn(txn);
-    return txn;
-}
-
 CardTxn newTxn(TxnKind kind, const Card& card, Money amount, Date day, TimestampMs now_ms) {
     CardTxn txn;
     txn.kind = kind;
@@ -103,9 +82,8 @@ Result<CardTxn> replaceCard(StoreTx& tx, CardId old_id, CardId new_id, const Act
         // Nothing to post: a transaction without value would have no entry.
         return txn;
     }
-    EntryBuilder lines("replacement", "draft", today, now_ms);
-    lines.debit(cardAccount(old_id), moved).credit(cardAccount(new_id), moved);
-    return recordApproved(tx, txn, lines);
+    return insertTxnWithEntry(
+        tx, txn, {debitLine(cardAccount(old_id), moved), creditLine(cardAccount(new_id), moved)});
 }
 
 Result<std::int64_t> runExpiry(StoreTx& tx, Date date, std::int64_t limit, TimestampMs now_ms) {
@@ -143,9 +121,9 @@ Result<CardTxn> reloadCard(StoreTx& tx, CardId id, Money amount, const Payment& 
     card->balance = *card->balance.plus(amount);
     tx.updateCard(*card);
     Date today = tx.businessDate();
-    EntryBuilder lines("reload", "draft", today, now_ms);
-    lines.debit(account(AccountCode::ReserveFund), amount).credit(cardAccount(id), amount);
-    return recordApproved(tx, newTxn(TxnKind::Reload, *card, amount, today, now_ms), lines);
+    return insertTxnWithEntry(tx, newTxn(TxnKind::Reload, *card, amount, today, now_ms),
+                              {debitLine(account(AccountCode::ReserveFund), amount),
+                               creditLine(cardAccount(id), amount)});
 }
 
 Result<CardTxn> redeemCard(StoreTx& tx, CardId id, std::string_view buyer_key, const Actor& actor,
@@ -175,9 +153,9 @@ Result<CardTxn> redeemCard(StoreTx& tx, CardId id, std::string_view buyer_key, c
     YIKA_TRY(changeState(tx, *card, CardState::Closed, actor, reason::kRedeemed, now_ms));
     CardTxn txn = newTxn(TxnKind::Redemption, *card, amount, today, now_ms);
     if (amount.isZero()) return txn;
-    EntryBuilder lines("redemption", "draft", today, now_ms);
-    lines.debit(cardAccount(id), amount).credit(account(AccountCode::ReserveFund), amount);
-    return recordApproved(tx, txn, lines);
+    return insertTxnWithEntry(tx, txn,
+                              {debitLine(cardAccount(id), amount),
+                               creditLine(account(AccountCode::ReserveFund), amount)});
 }
 
 Result<std::int64_t> runBreakage(StoreTx& tx, Date date, std::int64_t limit,
@@ -192,10 +170,9 @@ Result<std::int64_t> runBreakage(StoreTx& tx, Date date, std::int64_t limit,
         Money amount = card->balance;
         card->balance = Money::zero(amount.currency());
         YIKA_TRY(changeState(tx, *card, CardState::Closed, system, reason::kBreakage, now_ms));
-        EntryBuilder lines("breakage", "draft", date, now_ms);
-        lines.debit(cardAccount(id), amount).credit(account(AccountCode::BreakageIncome), amount);
-        auto txn =
-            recordApproved(tx, newTxn(TxnKind::Breakage, *card, amount, date, now_ms), lines);
+        auto txn = insertTxnWithEntry(tx, newTxn(TxnKind::Breakage, *card, amount, date, now_ms),
+                                      {debitLine(cardAccount(id), amount),
+                                       creditLine(account(AccountCode::BreakageIncome), amount)});
         if (!txn) return txn.error();
         ++done;
     }

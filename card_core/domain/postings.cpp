@@ -8,4 +8,20 @@ Result<EntryId> post(StoreTx& tx, const JournalEntry& entry) {
     return tx.insertEntry(entry);
 }
 
+Result<CardTxn> insertTxnWithEntry(StoreTx& tx, CardTxn txn, std::vector<JournalLine> lines) {
+    txn.state = TxnState::Approved;
+    txn.id = tx.insertTxn(txn);
+    JournalEntry entry;
+    entry.event_key = txnEventKey(txn.id);
+    entry.event_type = std::string(toString(txn.kind));
+    entry.business_date = txn.business_date;
+    entry.at_ms = txn.at_ms;
+    entry.lines = std::move(lines);
+    auto posted = post(tx, entry);
+    if (!posted) return posted.error();
+    txn.entry_id = *posted;
+    tx.updateTxn(txn);
+    return txn;
+}
+
 }  // namespace yika
