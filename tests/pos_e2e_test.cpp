@@ -457,6 +457,75 @@ TEST_F(PosEndToEnd, SettlementBalancedThenMismatchRecorded) {
     EXPECT_EQ(open.columnInt(0), 1);
 }
 
+TEST_F(PosEndToEnd, BatchUploadRecordsEachDifferenceOnce) {
+    Terminal t = signedOn(2);
+    ASSERT_EQ(codeOf(t.card(purchase(cards_[12], 500))), ResponseCode::Approved);
+    const std::string trace_a(t.lastRequest().get(Field::Trace));
+    ASSERT_EQ(codeOf(t.card(purchase(cards_[13], 700))), ResponseCode::Approved);
+    iso8583::SettlementTotals totals;
+    totals.debit_amount_minor = 700;
+    totals.debit_count = 2;
+    Message off = t.settle(totals);
+    ASSERT_EQ(iso8583::parseSettlementTotals(off.get(Field::AdditionalData))->result, 2);
+
+    // The terminal uploads the batch it just settled: purchase A with another amount, and a
+    // trace the host never approved. The upload of purchase B is missing.
+    const std::vector<iso8583::BatchUploadItem> items = {{trace_a, cards_[12].pan, 400},
+                                                         {"000099", cards_[14].pan, 300}};
+    auto upload = [&] {
+        return t.exchange(term::sealFrame(term::buildBatchUpload(t.context(), t.nextTrace(), items),
+                                          t.keys().mac_key.span()));
+    };
+    EXPECT_EQ(codeOf(upload()), ResponseCode::Approved);
+    EXPECT_EQ(codeOf(upload()), ResponseCode::Approved);  // re-sent: recorded once
+    auto end = [&] {
+        return t.exchange(term::sealFrame(term::buildBatchUploadEnd(t.context(), t.nextTrace(), 3),
+                                          t.keys().mac_key.span()));
+    };
+    EXPECT_EQ(codeOf(end()), ResponseCode::Approved);
+    EXPECT_EQ(codeOf(end()), ResponseCode::Approved);
+
+    auto reader = rt_->store->openReader();
+    store::Statement items_read(reader->handle(),
+                                "SELECT trace_no, pan_masked, outcome, host_txn_id IS NOT NULL "
+                                "FROM terminal_batch_item ORDER BY trace_no");
+    ASSERT_TRUE(items_read.step());
+    EXPECT_EQ(items_read.columnInt(0), std::stoi(trace_a));
+    EXPECT_EQ(items_read.columnText(1), maskPan(cards_[12].pan));
+    EXPECT_EQ(items_read.columnText(2), "AMOUNT_DIFFERS");
+    EXPECT_EQ(items_read.columnInt(3), 1);
+    ASSERT_TRUE(items_read.step());
+    EXPECT_EQ(items_read.columnInt(0), 99);
+    EXPECT_EQ(items_read.columnText(2), "NOT_AT_HOST");
+    EXPECT_EQ(items_read.columnInt(3), 0);
+    EXPECT_FALSE(items_read.step());
+    store::Statement exceptions(reader->handle(),
+                                "SELECT kind, CASE WHEN instr(detail, ':') > 0 THEN substr(detail, "
+                                "1, instr(detail, ':') - 1) ELSE detail END FROM recon_exception "
+                                "ORDER BY id");
+    std::vector<std::string> seen;
+    while (exceptions.step())
+        seen.push_back(exceptions.columnText(0) + " " + exceptions.columnText(1));
+    EXPECT_EQ(seen, (std::vector<std::string>{"terminal_batch terminal totals debit 7.00/2 credit "
+                                              "0.00/0 vs host debit 12.00/2 credit 0.00/0",
+                                              "batch_item AMOUNT_DIFFERS", "batch_item NOT_AT_HOST",
+                                              "batch_item NOT_AT_TERMINAL",
+                                              "batch_upload terminal counted 3 uploaded items, "
+                                              "host received 2"}));
+}
+
+TEST_F(PosEndToEnd, BatchUploadOfAnUnsettledBatchIsRefused) {
+    Terminal t = signedOn(2);
+    const std::vector<iso8583::BatchUploadItem> items = {{"000001", cards_[12].pan, 400}};
+    Message answer = t.exchange(term::sealFrame(
+        term::buildBatchUpload(t.context(), t.nextTrace(), items), t.keys().mac_key.span()));
+    EXPECT_NE(codeOf(answer), ResponseCode::Approved);
+    auto reader = rt_->store->openReader();
+    store::Statement count(reader->handle(), "SELECT COUNT(*) FROM terminal_batch_item");
+    ASSERT_TRUE(count.step());
+    EXPECT_EQ(count.columnInt(0), 0);
+}
+
 TEST_F(PosEndToEnd, DailyCountLimitAnswers65) {
     Terminal t = signedOn(0);
     const DemoCard& c = cards_[14];  // named demo product: 50 purchases a day; the demo made 1

@@ -2,6 +2,8 @@
 
 #include "card_core/domain/postings.h"
 
+#include <algorithm>
+
 namespace yika {
 
 std::string requestKey(const TerminalRef& ref) {
@@ -309,6 +311,89 @@ Result<SettlementAnswer> settleBatch(StoreTx& tx, const TerminalRef& ref,
             now_ms);
     }
     return SettlementAnswer{balanced, host};
+}
+
+namespace {
+
+std::string uploadReference(const TerminalRef& ref, int trace_no) {
+    return ref.tid + ":" + std::to_string(ref.batch_no) + ":" + std::to_string(trace_no);
+}
+
+Status requireSettled(StoreTx& tx, const TerminalRef& ref) {
+    if (!tx.terminalBatchSettled(ref.terminal_id, ref.batch_no)) {
+        return makeError(ErrorCode::NotPermitted,
+                         "batch " + std::to_string(ref.batch_no) + " was not settled");
+    }
+    return Ok{};
+}
+
+}  // namespace
+
+Result<UploadAnswer> recordBatchUpload(StoreTx& tx, const TerminalRef& ref,
+                                       const std::vector<UploadedItem>& items, TimestampMs now_ms) {
+    if (Status settled = requireSettled(tx, ref); !settled) return settled.error();
+    const std::vector<CardTxn> host = tx.countedBatchTxns(ref.terminal_id, ref.batch_no);
+    UploadAnswer answer;
+    for (const UploadedItem& item : items) {
+        auto same_trace = std::find_if(host.begin(), host.end(), [&](const CardTxn& t) {
+            return t.trace_no == item.trace_no;
+        });
+        UploadMatch match = UploadMatch::Matched;
+        std::optional<TxnId> host_txn;
+        std::string detail = item.masked_pan + " " + item.amount.toDecimal();
+        if (same_trace == host.end()) {
+            match = UploadMatch::NotAtHost;
+        } else {
+            host_txn = same_trace->id;
+            auto card = tx.cardByLookup(item.pan_lookup);
+            if (!card || card->id != same_trace->card_id) {
+                match = UploadMatch::CardDiffers;
+            } else if (item.amount != same_trace->amount) {
+                match = UploadMatch::AmountDiffers;
+            }
+            detail += " vs host txn " + std::to_string(same_trace->id) + " " +
+                      same_trace->amount.toDecimal();
+        }
+        if (!tx.insertBatchUploadItem(ref.terminal_id, ref.batch_no, item, host_txn, match,
+                                      now_ms)) {
+            continue;  // re-sent
+        }
+        ++answer.recorded;
+        if (match != UploadMatch::Matched) {
+            ++answer.differences;
+            tx.insertReconException("batch_item", uploadReference(ref, item.trace_no),
+                                    std::string(toString(match)) + ": " + detail, now_ms);
+        }
+    }
+    return answer;
+}
+
+Result<UploadAnswer> endBatchUpload(StoreTx& tx, const TerminalRef& ref, int terminal_count,
+                                    TimestampMs now_ms) {
+    if (Status settled = requireSettled(tx, ref); !settled) return settled.error();
+    UploadAnswer answer;
+    if (!tx.endBatchUpload(ref.terminal_id, ref.batch_no, terminal_count, now_ms)) {
+        return answer;  // re-sent
+    }
+    std::vector<int> uploaded = tx.uploadedTraces(ref.terminal_id, ref.batch_no);
+    std::sort(uploaded.begin(), uploaded.end());
+    for (const CardTxn& t : tx.countedBatchTxns(ref.terminal_id, ref.batch_no)) {
+        if (std::binary_search(uploaded.begin(), uploaded.end(), t.trace_no)) continue;
+        ++answer.differences;
+        tx.insertReconException("batch_item", uploadReference(ref, t.trace_no),
+                                std::string(toString(UploadMatch::NotAtTerminal)) + ": host txn " +
+                                    std::to_string(t.id) + " " + t.amount.toDecimal(),
+                                now_ms);
+    }
+    if (static_cast<std::size_t>(terminal_count) != uploaded.size()) {
+        ++answer.differences;
+        tx.insertReconException("batch_upload", ref.tid + ":" + std::to_string(ref.batch_no),
+                                "terminal counted " + std::to_string(terminal_count) +
+                                    " uploaded items, host received " +
+                                    std::to_string(uploaded.size()),
+                                now_ms);
+    }
+    return answer;
 }
 
 }  // namespace yika

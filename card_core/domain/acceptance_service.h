@@ -98,4 +98,23 @@ struct SettlementAnswer {
 Result<SettlementAnswer> settleBatch(StoreTx& tx, const TerminalRef& ref,
                                      const BatchTotals& terminal, TimestampMs now_ms);
 
+// Batch upload (批上送), after a settlement that did not balance: the terminal sends the
+// batch's transactions, up to 8 per message. Each item is compared with the host's counted
+// transaction of the same trace number and recorded; every difference becomes a reconciliation
+// exception. A re-sent item is recorded once. Moves no money.
+// Errors: NotPermitted if the batch (ref.batch_no) was never settled.
+struct UploadAnswer {
+    int recorded = 0;     // items new in this message
+    int differences = 0;  // of which did not match the host
+};
+Result<UploadAnswer> recordBatchUpload(StoreTx& tx, const TerminalRef& ref,
+                                       const std::vector<UploadedItem>& items, TimestampMs now_ms);
+
+// The end of a batch upload, with the number of items the terminal sent: every host
+// transaction of the batch the terminal did not upload, and a count that differs from what was
+// received, become reconciliation exceptions (once; a re-sent end changes nothing).
+// Errors: NotPermitted if the batch was never settled.
+Result<UploadAnswer> endBatchUpload(StoreTx& tx, const TerminalRef& ref, int terminal_count,
+                                    TimestampMs now_ms);
+
 }  // namespace yika

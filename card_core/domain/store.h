@@ -66,6 +66,19 @@ class StoreTx {
     virtual bool insertTerminalBatch(TerminalId terminal, int batch_no, Date business_date,
                                      const BatchTotals& host, const BatchTotals& reported,
                                      TimestampMs at_ms) = 0;
+    // Whether this terminal batch was settled (a terminal_batch row exists).
+    virtual bool terminalBatchSettled(TerminalId terminal, int batch_no) = 0;
+    // The approved transactions counted in hostBatchTotals (purchases, completions, refunds).
+    virtual std::vector<CardTxn> countedBatchTxns(TerminalId terminal, int batch_no) = 0;
+    // Records one uploaded item; false if this (terminal, batch, trace) was already uploaded.
+    virtual bool insertBatchUploadItem(TerminalId terminal, int batch_no, const UploadedItem& item,
+                                       std::optional<TxnId> host_txn, UploadMatch match,
+                                       TimestampMs at_ms) = 0;
+    // The trace numbers uploaded so far for this batch.
+    virtual std::vector<int> uploadedTraces(TerminalId terminal, int batch_no) = 0;
+    // Marks the batch's upload as ended with the terminal's count; false if already ended.
+    virtual bool endBatchUpload(TerminalId terminal, int batch_no, int uploaded_count,
+                                TimestampMs at_ms) = 0;
     // An exception for an operator to resolve (reconciliation, 对账).
     virtual void insertReconException(std::string_view kind, std::string_view reference,
                                       std::string_view detail, TimestampMs at_ms) = 0;

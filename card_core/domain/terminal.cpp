@@ -1,5 +1,7 @@
 #include "card_core/domain/terminal.h"
 
+#include "card_core/domain/assert.h"
+
 namespace yika {
 
 Status validateTid(std::string_view tid) {
@@ -21,6 +23,23 @@ Status validateStore(const MerchantStore& store) {
                          "store: name 1-200 bytes, address at most 200");
     }
     return Ok{};
+}
+
+std::string_view toString(UploadMatch match) {
+    switch (match) {
+        case UploadMatch::Matched:
+            return "MATCHED";
+        case UploadMatch::NotAtHost:
+            return "NOT_AT_HOST";
+        case UploadMatch::CardDiffers:
+            return "CARD_DIFFERS";
+        case UploadMatch::AmountDiffers:
+            return "AMOUNT_DIFFERS";
+        case UploadMatch::NotAtTerminal:
+            return "NOT_AT_TERMINAL";
+    }
+    YIKA_ASSERT(false);
+    return "";
 }
 
 }  // namespace yika

@@ -50,6 +50,25 @@ struct BatchTotals {
     friend bool operator==(const BatchTotals&, const BatchTotals&) = default;
 };
 
+// One transaction as the terminal uploads it after a settlement whose totals differed (批上送).
+// The card is known by its lookup hash and masked number only: nothing stores it in clear.
+struct UploadedItem {
+    int trace_no = 0;
+    Bytes pan_lookup;
+    std::string masked_pan;  // first 6, last 4
+    Money amount = Money::zero(Currency::Cny);
+};
+
+// How an uploaded item compares with the host's transaction of the same trace number.
+enum class UploadMatch : std::uint8_t {
+    Matched,
+    NotAtHost,      // the host approved no counted transaction with this trace
+    CardDiffers,    // same trace, another card
+    AmountDiffers,  // same trace and card, another amount
+    NotAtTerminal,  // (host side) the host has it, the terminal did not upload it
+};
+std::string_view toString(UploadMatch match);
+
 Status validateTid(std::string_view tid);
 Status validateStore(const MerchantStore& store);
 

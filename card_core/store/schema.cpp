@@ -272,7 +272,25 @@ CREATE TRIGGER journal_line_no_delete BEFORE DELETE ON journal_line
 BEGIN SELECT RAISE(ABORT, 'journal lines are immutable'); END;
 )SQL";
 
-constexpr std::array<const char*, 1> kMigrations = {kV1};
+// Batch upload (批上送) items, compared with the host's transactions; the end of each upload.
+constexpr const char* kV2 = R"SQL(
+CREATE TABLE terminal_batch_item (
+    terminal_id INTEGER NOT NULL,
+    batch_no INTEGER NOT NULL,
+    trace_no INTEGER NOT NULL,
+    pan_lookup BLOB NOT NULL,
+    pan_masked TEXT NOT NULL,
+    amount_minor INTEGER NOT NULL,
+    host_txn_id INTEGER,
+    outcome TEXT NOT NULL,
+    uploaded_at_ms INTEGER NOT NULL,
+    PRIMARY KEY (terminal_id, batch_no, trace_no)
+) WITHOUT ROWID;
+ALTER TABLE terminal_batch ADD COLUMN upload_count INTEGER;
+ALTER TABLE terminal_batch ADD COLUMN upload_ended_at_ms INTEGER;
+)SQL";
+
+constexpr std::array<const char*, 2> kMigrations = {kV1, kV2};
 
 }  // namespace
 

@@ -464,8 +464,10 @@ bool SqliteStoreTx::insertTerminalBatch(TerminalId terminal_id, int batch_no, Da
                                         const BatchTotals& host, const BatchTotals& reported,
                                         TimestampMs at_ms) {
     auto& s = stmt(
-        "INSERT INTO terminal_batch VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
-        "?13) "
+        "INSERT INTO terminal_batch (terminal_id, batch_no, business_date, host_debit_minor, "
+        "host_debit_count, host_credit_minor, host_credit_count, reported_debit_minor, "
+        "reported_debit_count, reported_credit_minor, reported_credit_count, balanced, at_ms) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
         "ON CONFLICT(terminal_id, batch_no) DO NOTHING");
     s.bind(1, terminal_id).bind(2, std::int64_t{batch_no}).bind(3, business_date.toIso());
     s.bind(4, host.debit.minor()).bind(5, std::int64_t{host.debit_count});
@@ -473,6 +475,64 @@ bool SqliteStoreTx::insertTerminalBatch(TerminalId terminal_id, int batch_no, Da
     s.bind(8, reported.debit.minor()).bind(9, std::int64_t{reported.debit_count});
     s.bind(10, reported.credit.minor()).bind(11, std::int64_t{reported.credit_count});
     s.bind(12, std::int64_t{host == reported}).bind(13, at_ms);
+    s.run();
+    return db_.changes() == 1;
+}
+
+bool SqliteStoreTx::terminalBatchSettled(TerminalId terminal_id, int batch_no) {
+    auto& s = stmt("SELECT 1 FROM terminal_batch WHERE terminal_id = ?1 AND batch_no = ?2");
+    s.bind(1, terminal_id).bind(2, std::int64_t{batch_no});
+    bool found = s.step();
+    s.reset();
+    return found;
+}
+
+std::vector<CardTxn> SqliteStoreTx::countedBatchTxns(TerminalId terminal_id, int batch_no) {
+    // The same selection as hostBatchTotals.
+    static const std::string sql =
+        std::string("SELECT ") + kTxnColumns +
+        " FROM card_txn WHERE terminal_id = ?1 AND batch_no = ?2 AND state = 'APPROVED' AND kind "
+        "IN ('purchase', 'preauth_completion', 'refund') ORDER BY trace_no";
+    auto& s = stmt(sql.c_str());
+    s.bind(1, terminal_id).bind(2, std::int64_t{batch_no});
+    std::vector<CardTxn> out;
+    while (s.step()) out.push_back(readTxn(s));
+    s.reset();
+    return out;
+}
+
+bool SqliteStoreTx::insertBatchUploadItem(TerminalId terminal_id, int batch_no,
+                                          const UploadedItem& item, std::optional<TxnId> host_txn,
+                                          UploadMatch match, TimestampMs at_ms) {
+    auto& s = stmt(
+        "INSERT INTO terminal_batch_item (terminal_id, batch_no, trace_no, pan_lookup, pan_masked, "
+        "amount_minor, host_txn_id, outcome, uploaded_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+        "?8, ?9) ON CONFLICT(terminal_id, batch_no, trace_no) DO NOTHING");
+    s.bind(1, terminal_id).bind(2, std::int64_t{batch_no}).bind(3, std::int64_t{item.trace_no});
+    s.bindBlob(4, item.pan_lookup).bind(5, std::string_view(item.masked_pan));
+    s.bind(6, item.amount.minor()).bindOptional(7, host_txn);
+    s.bind(8, toString(match)).bind(9, at_ms);
+    s.run();
+    return db_.changes() == 1;
+}
+
+std::vector<int> SqliteStoreTx::uploadedTraces(TerminalId terminal_id, int batch_no) {
+    auto& s =
+        stmt("SELECT trace_no FROM terminal_batch_item WHERE terminal_id = ?1 AND batch_no = ?2");
+    s.bind(1, terminal_id).bind(2, std::int64_t{batch_no});
+    std::vector<int> out;
+    while (s.step()) out.push_back(static_cast<int>(s.columnInt(0)));
+    s.reset();
+    return out;
+}
+
+bool SqliteStoreTx::endBatchUpload(TerminalId terminal_id, int batch_no, int uploaded_count,
+                                   TimestampMs at_ms) {
+    auto& s = stmt(
+        "UPDATE terminal_batch SET upload_count = ?3, upload_ended_at_ms = ?4 WHERE terminal_id = "
+        "?1 AND batch_no = ?2 AND upload_ended_at_ms IS NULL");
+    s.bind(1, terminal_id).bind(2, std::int64_t{batch_no}).bind(3, std::int64_t{uploaded_count});
+    s.bind(4, at_ms);
     s.run();
     return db_.changes() == 1;
 }

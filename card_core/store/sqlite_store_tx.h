@@ -39,6 +39,14 @@ class SqliteStoreTx final : public StoreTx {
     bool insertTerminalBatch(TerminalId terminal, int batch_no, Date business_date,
                              const BatchTotals& host, const BatchTotals& reported,
                              TimestampMs at_ms) override;
+    bool terminalBatchSettled(TerminalId terminal, int batch_no) override;
+    std::vector<CardTxn> countedBatchTxns(TerminalId terminal, int batch_no) override;
+    bool insertBatchUploadItem(TerminalId terminal, int batch_no, const UploadedItem& item,
+                               std::optional<TxnId> host_txn, UploadMatch match,
+                               TimestampMs at_ms) override;
+    std::vector<int> uploadedTraces(TerminalId terminal, int batch_no) override;
+    bool endBatchUpload(TerminalId terminal, int batch_no, int uploaded_count,
+                        TimestampMs at_ms) override;
     void insertReconException(std::string_view kind, std::string_view reference,
                               std::string_view detail, TimestampMs at_ms) override;
 

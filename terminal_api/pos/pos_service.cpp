@@ -26,6 +26,8 @@ struct PosService::Pending {
     Money amount = Money::zero(Currency::Cny);
     TxnId original_id = 0;
     BatchTotals reported;
+    std::vector<UploadedItem> upload;  // batch upload (0320, 201)
+    int upload_count = 0;              // batch upload end (0320, 202)
     crypto::SessionNonce nonce{};
     // Results, written by the work on the writer thread.
     std::optional<CardTxn> txn;
@@ -192,6 +194,32 @@ void PosService::onFrame(ConnectionId id, std::span<const std::uint8_t> body) {
         p->reported.credit = Money::fromMinor(totals->credit_amount_minor, Currency::Cny);
         p->reported.credit_count = static_cast<int>(totals->credit_count);
     }
+    if (p->type == TransactionType::BatchUpload) {
+        auto items = iso8583::parseBatchUpload(m.get(Field::AdditionalData));
+        if (!items) {
+            stats_.format_errors.fetch_add(1, std::memory_order_relaxed);
+            answerNow(id, m, ResponseCode::FormatError);
+            return;
+        }
+        for (const iso8583::BatchUploadItem& item : *items) {
+            if (!validatePanFormat(item.pan)) {
+                answerNow(id, m, ResponseCode::InvalidCard);
+                return;
+            }
+            p->upload.push_back(UploadedItem{digitsToInt(item.trace),
+                                             deps_.vault.lookupHash(item.pan), maskPan(item.pan),
+                                             Money::fromMinor(item.amount_minor, Currency::Cny)});
+        }
+    }
+    if (p->type == TransactionType::BatchUploadEnd) {
+        std::string_view count = m.get(Field::AdditionalData);
+        if (count.size() != 4 || !isAllDigits(count)) {
+            stats_.format_errors.fetch_add(1, std::memory_order_relaxed);
+            answerNow(id, m, ResponseCode::FormatError);
+            return;
+        }
+        p->upload_count = digitsToInt(count);
+    }
     submit(std::move(p));
 }
 
@@ -281,8 +309,16 @@ void PosService::submit(std::shared_ptr<Pending> p) {
                 }
                 break;
             }
-            case TransactionType::BatchUpload:
-            case TransactionType::BatchUploadEnd:
+            case TransactionType::BatchUpload: {
+                auto r = recordBatchUpload(tx, p->ref, p->upload, now);
+                if (!r) p->error = r.error();
+                break;
+            }
+            case TransactionType::BatchUploadEnd: {
+                auto r = endBatchUpload(tx, p->ref, p->upload_count, now);
+                if (!r) p->error = r.error();
+                break;
+            }
             case TransactionType::EchoTest:
             case TransactionType::SignOff:
                 break;
