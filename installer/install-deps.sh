@@ -13,6 +13,8 @@ packages=(
 if [ "$mode" = "test" ]; then
   # clang and its runtime for the libFuzzer targets.
   packages+=(clang libclang-rt-14-dev)
+  # A throwaway PostgreSQL 15 cluster (tests/support/pg_cluster.sh) and pgbench.
+  packages+=(postgresql-15 postgresql-client-15)
 fi
 
 missing=()
