@@ -119,6 +119,11 @@ const std::map<std::string, Setter>& setters() {
                                                             c.store.queue.checkpoint_interval_ms =
                                                                 static_cast<int>(v);
                                                         })},
+            {"writer.wal_reset_frames", intSetter(256, 10'000'000,
+                                                  [](Config& c, std::int64_t v) {
+                                                      c.store.queue.wal_reset_frames =
+                                                          static_cast<int>(v);
+                                                  })},
             {"batch.cards_max",
              intSetter(1, 10'000'000,
                        [](Config& c, std::int64_t v) { c.policies.batch_cards_max = v; })},
@@ -220,10 +225,13 @@ db.synchronous = full
 db.cache_pages = 4000
 
 # Single writer with group commit: operations per transaction, waiting operations before
-# requests are refused (HTTP 503 / ISO 8583 96), background WAL checkpoint period.
+# requests are refused (HTTP 503 / ISO 8583 96), background WAL checkpoint period, and the
+# WAL size (4 KiB frames) above which the writer finishes a checkpoint so that the WAL restarts
+# (under steady load it would otherwise grow without bound).
 writer.batch_ops_max = 1024
 writer.queue_ops_max = 65536
 writer.checkpoint_interval_ms = 200
+writer.wal_reset_frames = 16384
 
 # Production batches (制卡): largest batch, cards per transaction while generating, and the
 # shelf life added to the printed expiry. Larger chunks generate faster (1,000,000 cards: about

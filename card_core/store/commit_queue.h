@@ -17,6 +17,7 @@
 #include "card_core/store/sqlite_db.h"
 #include "card_core/store/sqlite_store_tx.h"
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -32,12 +33,17 @@ struct CommitQueueOptions {
     std::size_t batch_ops_max = 1024;   // operations per transaction
     std::size_t queue_ops_max = 65536;  // waiting submissions before refusing
     int checkpoint_interval_ms = 200;   // background WAL checkpoint period
+    // WAL size (frames of one page) beyond which the writer itself finishes a checkpoint
+    // between two batches, so that the WAL starts again from its beginning (see
+    // finishCheckpoint).
+    int wal_reset_frames = 16384;
 };
 
 struct CommitStats {
     std::uint64_t commits = 0;
     std::uint64_t operations = 0;
     std::uint64_t largest_batch = 0;
+    std::uint64_t wal_resets = 0;  // checkpoints the writer finished to let the WAL restart
 };
 
 class CommitQueue {
@@ -91,6 +97,7 @@ class CommitQueue {
     void writerLoop();
     void commitBatch(std::deque<Item>& batch);
     void checkpointLoop();
+    bool finishCheckpoint();
 
     std::unique_ptr<Database> db_;
     std::unique_ptr<Database> checkpoint_db_;
@@ -102,6 +109,9 @@ class CommitQueue {
     std::condition_variable checkpoint_wake_;
     std::deque<Item> queue_;
     bool stopping_ = false;
+    int wal_frames_ = 0;  // WAL size after the writer's last commit (writer thread only)
+    std::atomic<bool> reset_wanted_{false};  // the writer waits to finish a checkpoint
+    std::mutex checkpoint_mutex_;            // one checkpoint at a time (held without mutex_)
     CommitStats stats_;
     std::thread writer_;
     std::thread checkpointer_;
