@@ -15,9 +15,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <sstream>
 #include <thread>
 
@@ -572,6 +574,69 @@ TEST_F(PosEndToEnd, TwoHundredConcurrentPurchasesNeverOverdrawOneCard) {
     EXPECT_EQ(approved.load(), before / 1100);
     EXPECT_EQ(balanceOf(c), before - approved.load() * 1100);
     EXPECT_GE(balanceOf(c), 0);
+}
+
+// Storms (issue 9): the same purchase and its reversal, each sent many times over several
+// connections of the terminal in a shuffled order (seeded), end in exactly one net effect.
+// Whichever arrives first, the card ends where it started: a reversal that finds no original
+// leaves a tombstone that neutralises the original when it comes.
+TEST_F(PosEndToEnd, PurchaseAndReversalStormsEndInOneNetEffect) {
+    constexpr int kConnections = 4;
+    constexpr int kCopiesEach = 6;  // of the purchase and of the reversal, per connection
+    Terminal t = signedOn(0);
+    for (int round = 0; round < 3; ++round) {
+        const DemoCard& c = cards_[static_cast<std::size_t>(15 + round)];
+        const std::int64_t before = balanceOf(c);
+        // Build the purchase without sending it, and its reversal.
+        term::CardRequest r = purchase(c, 1234);
+        r.trace = t.nextTrace();
+        auto request = term::buildCardRequest(t.context(), r, t.keys().pin_key.span());
+        ASSERT_TRUE(request.ok());
+        auto reversal = term::buildReversal(*request, "98");
+        ASSERT_TRUE(reversal.ok());
+        const Bytes purchase_frame = term::sealFrame(*request, t.keys().mac_key.span());
+        const Bytes reversal_frame = term::sealFrame(*reversal, t.keys().mac_key.span());
+        std::atomic<int> answered{0};
+        std::vector<std::thread> threads;
+        for (int k = 0; k < kConnections; ++k) {
+            threads.emplace_back([&, k] {
+                std::vector<const Bytes*> order;
+                for (int i = 0; i < kCopiesEach; ++i) {
+                    order.push_back(&purchase_frame);
+                    order.push_back(&reversal_frame);
+                }
+                std::mt19937 random(static_cast<std::uint32_t>(1000 * round + k));
+                std::shuffle(order.begin(), order.end(), random);
+                auto link = term::TcpLink::connect("127.0.0.1", listener_->port(), kTimeoutMs);
+                ASSERT_TRUE(link.ok());
+                for (const Bytes* frame : order) {
+                    ASSERT_TRUE(link->send(*frame, kTimeoutMs).ok());
+                    auto body = link->receiveFrame({}, kTimeoutMs);
+                    ASSERT_TRUE(body.ok());
+                    auto m = iso8583::decode(*body, {});
+                    ASSERT_TRUE(m.ok());
+                    // Every copy is answered 00: a purchase with the first answer (approved,
+                    // or neutralised by an earlier reversal), a reversal as idempotent.
+                    EXPECT_EQ(codeOf(*m), ResponseCode::Approved);
+                    answered.fetch_add(1);
+                }
+            });
+        }
+        for (auto& th : threads) th.join();
+        EXPECT_EQ(answered.load(), kConnections * kCopiesEach * 2);
+        EXPECT_EQ(balanceOf(c), before) << "round " << round;
+        // At most one purchase row (none when the reversal came first and the original was
+        // neutralised) and exactly one reversal row, however many copies arrived.
+        auto reader = rt_->store->openReader();
+        const std::string key = t.context().tid + ":1:" + std::to_string(r.trace) + ":*";
+        store::Statement rows(reader->handle(),
+                              "SELECT COUNT(CASE WHEN idem_key GLOB 'T:' || ?1 THEN 1 END), "
+                              "COUNT(CASE WHEN idem_key GLOB 'R:' || ?1 THEN 1 END) FROM card_txn");
+        rows.bind(1, key);
+        ASSERT_TRUE(rows.step());
+        EXPECT_LE(rows.columnInt(0), 1) << "round " << round;
+        EXPECT_EQ(rows.columnInt(1), 1) << "round " << round;
+    }
 }
 
 }  // namespace

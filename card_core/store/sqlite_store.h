@@ -14,8 +14,8 @@ namespace yika::store {
 
 struct SqliteStoreOptions {
     std::string path;
-    bool synchronous_full = true;  // db.synchronous: FULL (durable) unless explicitly relaxed
-    std::int64_t cache_pages = 4000;
+    bool synchronous_full = true;      // db.synchronous: FULL (durable) unless explicitly relaxed
+    std::int64_t cache_pages = 32768;  // 128 MiB: the writer's hot cards and indexes
     CommitQueueOptions queue;
 };
 
