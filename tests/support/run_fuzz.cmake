@@ -1,4 +1,4 @@
-# Runs the ISO 8583 fuzzer for a bounded time on a copy of the seed corpus (the fuzzer writes
+# Runs a libFuzzer target for a bounded time on a copy of the seed corpus (the fuzzer writes
 # the new inputs it finds into its corpus directory; the source tree must stay untouched).
 #   cmake -DFUZZER=<binary> -DCORPUS=<seed dir> -DWORK_DIR=<scratch dir> -DMAX_TOTAL_TIME=<s>
 #         -P run_fuzz.cmake
@@ -18,5 +18,5 @@ execute_process(
             -max_len=4096 -print_final_stats=1 -artifact_prefix=${WORK_DIR}/artifacts/
     RESULT_VARIABLE result)
 if(NOT result EQUAL 0)
-    message(FATAL_ERROR "iso8583_fuzz failed (${result}); crashing inputs in ${WORK_DIR}/artifacts")
+    message(FATAL_ERROR "${FUZZER} failed (${result}); crashing inputs in ${WORK_DIR}/artifacts")
 endif()
