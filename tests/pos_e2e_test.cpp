@@ -19,6 +19,7 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <mutex>
 #include <random>
 #include <set>
@@ -576,6 +577,39 @@ TEST_F(PosEndToEnd, TwoHundredConcurrentPurchasesNeverOverdrawOneCard) {
     EXPECT_EQ(approved.load(), before / 1100);
     EXPECT_EQ(balanceOf(c), before - approved.load() * 1100);
     EXPECT_GE(balanceOf(c), 0);
+}
+
+// Secrets at rest (issue 9): after transactions with PINs, sign-ons and a reversal, neither the
+// database nor its WAL holds a card number (in ASCII or packed BCD), a terminal master key or
+// any key of the key file in clear.
+TEST_F(PosEndToEnd, NoCardNumberOrKeyIsStoredInClear) {
+    Terminal t = signedOn(0);
+    ASSERT_EQ(codeOf(t.card(purchase(cards_[2], 1500, true))), ResponseCode::Approved);
+    ASSERT_EQ(codeOf(t.reverseLast()), ResponseCode::Approved);
+    std::vector<Bytes> secrets;
+    for (const DemoCard& c : cards_) {
+        secrets.emplace_back(c.pan.begin(), c.pan.end());
+        Bytes bcd;  // the digits packed two per byte, as ISO 8583 carries field 2
+        for (std::size_t i = 0; i + 1 < c.pan.size(); i += 2) {
+            bcd.push_back(static_cast<std::uint8_t>((c.pan[i] - '0') << 4 | (c.pan[i + 1] - '0')));
+        }
+        secrets.push_back(bcd);
+    }
+    for (const DemoTerminal& terminal : terminals_) secrets.push_back(terminal.tmk);
+    for (crypto::KeyPurpose purpose : crypto::kAllKeyPurposes) {
+        auto key = rt_->keys.current(purpose).bytes;
+        secrets.emplace_back(key.begin(), key.end());
+    }
+    for (const char* suffix : {"", "-wal"}) {
+        const std::filesystem::path file = dir_ / (std::string("yika.db") + suffix);
+        std::ifstream in(file, std::ios::binary);
+        const std::string bytes((std::istreambuf_iterator<char>(in)), {});
+        ASSERT_GT(bytes.size(), 0u) << file;
+        for (std::size_t i = 0; i < secrets.size(); ++i) {
+            const std::string needle(secrets[i].begin(), secrets[i].end());
+            EXPECT_EQ(bytes.find(needle), std::string::npos) << file << ": secret #" << i;
+        }
+    }
 }
 
 // Storms (issue 9): the same purchase and its reversal, each sent many times over several
