@@ -4,6 +4,9 @@
 
 #include <cstdio>
 
+#include "ops/log/json_log.h"
+#include "ops/metrics/yika_metrics.h"
+
 namespace yika::store {
 
 CommitQueue::CommitQueue(std::unique_ptr<Database> db, std::unique_ptr<Database> checkpoint_db,
@@ -73,6 +76,7 @@ void CommitQueue::writerLoop() {
 void CommitQueue::commitBatch(std::deque<Item>& batch) {
     std::vector<Status> results(batch.size());
     std::optional<Error> batch_error;
+    const std::int64_t started_ns = metrics::steadyNowNs();  // metrics (issue 8)
     try {
         db_->exec("BEGIN IMMEDIATE");
         tx_.resetCaches();
@@ -98,10 +102,18 @@ void CommitQueue::commitBatch(std::deque<Item>& batch) {
         batch_error = makeError(e.code() == ErrorCode::StorageFull ? ErrorCode::StorageFull
                                                                    : ErrorCode::StorageUnavailable,
                                 e.what());
-        std::fprintf(stderr, "yika: commit of %zu operations failed: %s\n", batch.size(), e.what());
+        logs::error("commit_failed",
+                    {{"operations", std::to_string(batch.size())}, {"error", e.what()}});
         if (sqlite3_get_autocommit(db_->handle()) == 0) {
             sqlite3_exec(db_->handle(), "ROLLBACK", nullptr, nullptr, nullptr);
         }
+    }
+    // --- metrics (issue 8): relaxed atomic adds, after the commit so they never delay it ---
+    if (batch_error) {
+        metrics::yikaMetrics().commit_failures.add();
+    } else {
+        metrics::yikaMetrics().commit_batch_ops.observe(batch.size());
+        metrics::yikaMetrics().commit_duration_us.observe(metrics::elapsedUs(started_ns));
     }
     {
         std::lock_guard lock(mutex_);
@@ -127,7 +139,7 @@ void CommitQueue::checkpointLoop() {
         try {
             checkpoint_db_->checkpointPassive();
         } catch (const StorageError& e) {
-            std::fprintf(stderr, "yika: WAL checkpoint failed: %s\n", e.what());
+            logs::warn("checkpoint_failed", {{"error", e.what()}});
         }
         lock.lock();
     }

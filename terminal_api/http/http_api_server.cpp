@@ -85,6 +85,10 @@ Status HttpApiServer::start(const std::string& address, std::uint16_t port) {
 
 std::uint16_t HttpApiServer::port() const { return port_; }
 
+int HttpApiServer::currentConnections() const {  // issue 8
+    return server_ ? server_->currentConnections() : 0;
+}
+
 void HttpApiServer::stop() {
     if (!server_) return;
     // stopAll(false): stop accepting, let requests in progress finish and be answered, shut

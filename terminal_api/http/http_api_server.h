@@ -49,6 +49,8 @@ class HttpApiServer {
     std::uint16_t port() const;
     // Idempotent.
     void stop();
+    // Connections being served now, for metrics (issue 8); 0 when stopped.
+    int currentConnections() const;
 
   private:
     ServiceContext& context_;
