@@ -18,8 +18,9 @@ constexpr const char* kUsage = R"(usage: yikad <command> [options]
 commands:
   init --data DIR [--demo]     create the data folder: database, key file, configuration
                                (--demo: also products, merchants, stock, sold cards, purchases)
-  serve --data DIR [--pos-port N]
-                               run the server: ISO 8583 terminal listener (stop with SIGTERM)
+  serve --data DIR [--pos-port N] [--http-port N] [--ops-port N]
+                               run the server: ISO 8583 listener, terminal JSON API, health and
+                               metrics (stop with SIGTERM: in-flight requests are answered)
   terminal add --data DIR --mid MID --tid TID [--store NAME]
                                register a terminal; prints its master key once
   bench-setup --data DIR [--cards N] [--terminals K]
