@@ -5,8 +5,8 @@
 //
 // Graceful stop, in order (docs/operations.md, "Stopping"):
 //   1. /readyz turns 503 (load balancers stop sending);
-//   2. the ISO 8583 listener drains: new frames close their connection unanswered, requests
-//      already submitted are answered (at most ops.shutdown_grace_ms);
+//   2. the ISO 8583 listener drains: it stops accepting, new frames close their connection
+//      unanswered, requests already submitted are answered (at most ops.shutdown_grace_ms);
 //   3. the HTTP API stops accepting and finishes the requests in progress;
 //   4. the ISO 8583 listener stops (queued replies are written, connections close);
 //   5. the commit queue commits what was queued and stops.
