@@ -1,5 +1,7 @@
 #include "server/ops_server.h"
 
+#include "ops/metrics/yika_metrics.h"
+
 #include <Poco/Exception.h>
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
@@ -10,8 +12,6 @@
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/ThreadPool.h>
-
-#include "ops/metrics/yika_metrics.h"
 
 namespace yika::server {
 

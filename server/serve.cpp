@@ -2,6 +2,7 @@
 // configuration, open the store and its single writer, start the listeners, wait for SIGINT or
 // SIGTERM, stop the listeners and then the writer (so every acknowledged request is on disk).
 
+#include "ops/log/json_log.h"
 #include "server/args.h"
 #include "server/commands.h"
 #include "server/data_dir.h"
@@ -14,7 +15,6 @@
 #include <atomic>
 #include <cstdio>
 
-#include "ops/log/json_log.h"
 #include <signal.h>
 
 namespace yika::server {

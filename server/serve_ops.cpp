@@ -1,5 +1,7 @@
 #include "server/serve_ops.h"
 
+#include "ops/log/json_log.h"
+#include "ops/metrics/metrics.h"
 #include "server/pos_listener.h"
 #include "terminal_api/http/http_api_server.h"
 
@@ -8,8 +10,6 @@
 #include <memory>
 #include <thread>
 
-#include "ops/log/json_log.h"
-#include "ops/metrics/metrics.h"
 #include <unistd.h>
 
 namespace yika::server {

@@ -1,11 +1,11 @@
 #include "card_core/store/commit_queue.h"
 
+#include "ops/log/json_log.h"
+#include "ops/metrics/yika_metrics.h"
+
 #include <sqlite3.h>
 
 #include <cstdio>
-
-#include "ops/log/json_log.h"
-#include "ops/metrics/yika_metrics.h"
 
 namespace yika::store {
 

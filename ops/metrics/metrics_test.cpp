@@ -1,11 +1,11 @@
 #include "ops/metrics/metrics.h"
 
+#include "ops/metrics/yika_metrics.h"
+
 #include <gtest/gtest.h>
 
 #include <thread>
 #include <vector>
-
-#include "ops/metrics/yika_metrics.h"
 
 namespace yika::metrics {
 namespace {

@@ -9,12 +9,12 @@
 // Hooks for code written elsewhere: day close observes `day_close_duration_ms` once per closed
 // day (dayClose().observe(ms)); a new protocol adds a ProtocolMetrics member and its render line.
 
+#include "ops/metrics/metrics.h"
+
 #include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "ops/metrics/metrics.h"
 
 namespace yika::metrics {
 

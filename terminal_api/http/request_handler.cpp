@@ -2,6 +2,8 @@
 
 #include "card_core/domain/card_number.h"
 #include "card_core/domain/store.h"
+#include "ops/log/json_log.h"
+#include "ops/metrics/yika_metrics.h"
 #include "terminal_api/http/json_body.h"
 #include "terminal_api/http/openapi_document.h"
 #include "terminal_api/http/operations.h"
@@ -21,9 +23,6 @@
 #include <future>
 #include <istream>
 #include <ostream>
-
-#include "ops/log/json_log.h"
-#include "ops/metrics/yika_metrics.h"
 
 namespace yika::http {
 

@@ -2,14 +2,13 @@
 
 #include "card_core/domain/acceptance_service.h"
 #include "card_core/domain/card_number.h"
+#include "ops/log/json_log.h"
+#include "ops/metrics/yika_metrics.h"
 #include "terminal_api/iso8583/mandatory.h"
 #include "terminal_api/iso8583/subfields.h"
 #include "terminal_api/pos/response_mapping.h"
 
 #include <cstdio>
-
-#include "ops/log/json_log.h"
-#include "ops/metrics/yika_metrics.h"
 
 namespace yika::pos {
 
