@@ -362,3 +362,53 @@ TEST_F(OpsEndToEnd, ServeBackupStopRestartRestoreAndCleanLogs) {
 
 }  // namespace
 }  // namespace yika
+
+namespace yika {
+namespace {
+
+// The operator commands without a running server: --config FILE as the package uses it,
+// config check with environment overrides, key rotation.
+TEST(OpsCommands, ConfigFileEnvironmentAndKeyRotation) {
+    auto dir = std::filesystem::path(::testing::TempDir()) /
+               ("yika-ops-cli-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    const std::string etc = (dir / "yikad.properties").string();
+    const std::string data = (dir / "data").string();
+    std::ofstream(etc) << "pos.port = 7001\n";
+
+    CliRun init = yikad("--config " + etc + " init --data " + data);
+    ASSERT_EQ(init.exit_code, 0) << init.output;
+    EXPECT_FALSE(std::filesystem::exists(dir / "data/yikad.properties"))
+        << "with --config, init leaves the given file as the only configuration";
+    CliRun check = yikad("config check --data " + data + " --config " + etc);
+    ASSERT_EQ(check.exit_code, 0) << check.output;
+    EXPECT_NE(check.output.find("pos.port = 7001\n"), std::string::npos) << check.output;
+    std::string env_prefix = "YIKA_POS_PORT=7002 YIKA_HTTP_THREADS_MAX=0 ";
+    std::string command =
+        env_prefix + YIKAD_PATH + " --config " + etc + " config check --data " + data + " 2>&1";
+    FILE* pipe = ::popen(command.c_str(), "r");
+    ASSERT_NE(pipe, nullptr);
+    std::array<char, 4096> buf{};
+    std::string out;
+    while (std::size_t n = std::fread(buf.data(), 1, buf.size(), pipe)) out.append(buf.data(), n);
+    int status = ::pclose(pipe);
+    EXPECT_NE(WEXITSTATUS(status), 0);
+    EXPECT_NE(out.find("YIKA_HTTP_THREADS_MAX"), std::string::npos) << out;
+    EXPECT_NE(out.find("http.threads_max"), std::string::npos) << out;
+
+    CliRun rotated =
+        yikad("--config " + etc + " keys rotate --data " + data + " --purpose pin-verification");
+    ASSERT_EQ(rotated.exit_code, 0) << rotated.output;
+    EXPECT_NE(rotated.output.find("key id 2"), std::string::npos) << rotated.output;
+    CliRun lookup =
+        yikad("--config " + etc + " keys rotate --data " + data + " --purpose card-number-lookup");
+    EXPECT_NE(lookup.exit_code, 0);
+    EXPECT_NE(lookup.output.find("cannot be rotated"), std::string::npos) << lookup.output;
+    CliRun verify = yikad("--config " + etc + " verify --data " + data);
+    EXPECT_EQ(verify.exit_code, 0) << verify.output;
+    std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace yika
