@@ -5,6 +5,7 @@
 #include <Poco/NumberParser.h>
 #include <Poco/Util/PropertyFileConfiguration.h>
 
+#include <fstream>
 #include <functional>
 #include <map>
 #include <set>
@@ -490,6 +491,35 @@ Status applyEnvironment(Config& config, const Environment& env) {
     return Ok{};
 }
 
+// A key set twice: Poco keeps the last silently, which hides an operator's edit. Scans the
+// file's lines as the properties format has them (comments '#' '!', "key = v" or "key: v",
+// a trailing backslash continues a line).
+Status checkDuplicates(const std::string& path) {
+    std::ifstream in(path);
+    std::map<std::string, int> first_line;
+    std::string line;
+    bool continued = false;
+    for (int number = 1; std::getline(in, line); ++number) {
+        const bool was_continued = continued;
+        continued = !line.empty() && line.back() == '\\';
+        auto start = line.find_first_not_of(" \t");
+        if (was_continued || start == std::string::npos || line[start] == '#' ||
+            line[start] == '!') {
+            continue;
+        }
+        auto end = line.find_first_of("=: \t", start);
+        std::string key = line.substr(start, end == std::string::npos ? end : end - start);
+        auto [it, inserted] = first_line.emplace(key, number);
+        if (!inserted) {
+            return makeError(ErrorCode::InvalidArgument, path + ": setting '" + key +
+                                                             "' appears twice (lines " +
+                                                             std::to_string(it->second) + " and " +
+                                                             std::to_string(number) + ")");
+        }
+    }
+    return Ok{};
+}
+
 }  // namespace
 
 std::string environmentName(const std::string& key) { return "YIKA_" + upper(key); }
@@ -528,6 +558,7 @@ Result<Config> loadConfig(const std::string& path, const Environment& env) {
         return makeError(ErrorCode::InvalidArgument,
                          "cannot read " + path + ": " + e.displayText());
     }
+    if (Status unique = checkDuplicates(path); !unique) return unique.error();  // issue 8
     std::vector<std::string> keys;
     std::function<void(const std::string&)> walk = [&](const std::string& prefix) {
         Poco::Util::AbstractConfiguration::Keys children;

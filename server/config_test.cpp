@@ -83,6 +83,14 @@ TEST(Config, UnknownKeyAndBadValueNameTheKey) {
     EXPECT_NE(level.error().detail.find("'log.level'"), std::string::npos);
 }
 
+TEST(Config, AKeySetTwiceIsRefusedWithBothLines) {
+    auto twice = loadConfig(writeTemp("twice", "# c\npos.port = 1\nhttp.port: 2\npos.port=3\n"));
+    ASSERT_FALSE(twice.ok());
+    EXPECT_NE(twice.error().detail.find("'pos.port' appears twice (lines 2 and 4)"),
+              std::string::npos)
+        << twice.error().detail;
+}
+
 TEST(Config, EnvironmentOverridesTheFile) {
     std::string path = writeTemp("env", "pos.port = 7000\nhttp.threads_max = 4\n");
     auto loaded = loadConfig(path, {{"YIKA_POS_PORT", "6000"},
