@@ -181,16 +181,17 @@ class OpsEndToEnd : public ::testing::Test {
         std::vector<std::string> env_text;
         for (char** e = environ; *e != nullptr; ++e) env_text.emplace_back(*e);
         env_text.emplace_back("YIKA_LOG_LEVEL=debug");
+        env_text.emplace_back("YIKA_LOG_FILE=" + log().string());  // log.file, appended to
         std::vector<char*> envp;
         for (auto& e : env_text) envp.push_back(e.data());
         envp.push_back(nullptr);
         std::string data_dir = data().string();
-        std::string log_path = log().string();
+        std::string stderr_path = (dir_ / "stderr.txt").string();
         pid_ = ::fork();
         ASSERT_GE(pid_, 0);
         if (pid_ == 0) {
             ::dup2(out[1], STDOUT_FILENO);
-            int log_fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+            int log_fd = ::open(stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
             ::dup2(log_fd, STDERR_FILENO);
             const char* argv[] = {"yikad",      "serve", "--data",      data_dir.c_str(),
                                   "--pos-port", "0",     "--http-port", "0",
@@ -208,6 +209,9 @@ class OpsEndToEnd : public ::testing::Test {
             if (std::regex_search(text, match, std::regex(R"(terminal port: [0-9.]+:(\d+))"))) {
                 pos_port_ = static_cast<std::uint16_t>(std::stoi(match[1]));
             }
+            if (std::regex_search(text, match, std::regex(R"(JSON API: +http://[0-9.]+:(\d+))"))) {
+                http_port_ = static_cast<std::uint16_t>(std::stoi(match[1]));
+            }
             if (std::regex_search(text, match, std::regex(R"(metrics: +http://[0-9.]+:(\d+))"))) {
                 ops_port_ = static_cast<std::uint16_t>(std::stoi(match[1]));
                 break;
@@ -216,6 +220,7 @@ class OpsEndToEnd : public ::testing::Test {
         std::fclose(banner);
         ASSERT_NE(pos_port_, 0);
         ASSERT_NE(ops_port_, 0) << "no banner; log:\n" << readLog();
+        ASSERT_NE(http_port_, 0);
     }
 
     // SIGTERM, then the exit status (bounded by the test's timeout).
@@ -236,6 +241,7 @@ class OpsEndToEnd : public ::testing::Test {
     pid_t pid_ = -1;
     std::uint16_t pos_port_ = 0;
     std::uint16_t ops_port_ = 0;
+    std::uint16_t http_port_ = 0;
 };
 
 TEST_F(OpsEndToEnd, ServeBackupStopRestartRestoreAndCleanLogs) {
@@ -261,6 +267,23 @@ TEST_F(OpsEndToEnd, ServeBackupStopRestartRestoreAndCleanLogs) {
         buyers.emplace_back(buyUntilStopped, pos_port_, terminals[t], pans, std::cref(stop),
                             std::ref(acked));
     }
+    // The JSON API: its document, and an unsigned purchase carrying a card number (refused;
+    // the body is never logged).
+    EXPECT_EQ(httpGet(http_port_, "/v1/openapi.yaml").first, 200);
+    {
+        Poco::Net::HTTPClientSession session("127.0.0.1", http_port_);
+        session.setTimeout(Poco::Timespan(5, 0));
+        Poco::Net::HTTPRequest request("POST", "/v1/terminal/purchase",
+                                       Poco::Net::HTTPMessage::HTTP_1_1);
+        std::string body = R"({"pan":")" + cards[2][0] + R"(","pin":")" + cards[2][1] +
+                           R"(","amount_minor":100,"currency":"CNY"})";
+        request.setContentType("application/json");
+        request.setContentLength(static_cast<std::streamsize>(body.size()));
+        session.sendRequest(request) << body;
+        Poco::Net::HTTPResponse response;
+        session.receiveResponse(response);
+        EXPECT_EQ(response.getStatus(), Poco::Net::HTTPResponse::HTTP_UNAUTHORIZED);
+    }
     ASSERT_TRUE(acked.waitFor(30));
     const std::size_t acked_before_backup = acked.size();
     std::string backup = (dir_ / "yika-backup.db").string();
@@ -275,6 +298,10 @@ TEST_F(OpsEndToEnd, ServeBackupStopRestartRestoreAndCleanLogs) {
     EXPECT_NE(metrics.second.find("yika_request_duration_seconds_count{protocol=\"iso8583\"}"),
               std::string::npos);
     EXPECT_NE(metrics.second.find("yika_commit_batch_operations_count "), std::string::npos);
+    EXPECT_NE(metrics.second.find("yika_requests_total{protocol=\"http\",status=\"200\"} 1\n"),
+              std::string::npos);
+    EXPECT_NE(metrics.second.find("yika_requests_total{protocol=\"http\",status=\"401\"} 1\n"),
+              std::string::npos);
     EXPECT_NE(metrics.second.find("yika_open_connections{protocol=\"iso8583\"} 3\n"),
               std::string::npos)
         << metrics.second;
@@ -350,6 +377,7 @@ TEST_F(OpsEndToEnd, ServeBackupStopRestartRestoreAndCleanLogs) {
     }
     EXPECT_GE(request_lines, acknowledged.size());
     EXPECT_NE(text.find("\"event\":\"stopped\""), std::string::npos);
+    EXPECT_NE(text.find("\"event\":\"http_request\""), std::string::npos);
     for (const auto& card : cards) {
         EXPECT_EQ(text.find(card[0]), std::string::npos) << "card number in the log";
         std::regex pin("(^|[^0-9])" + card[1] + "([^0-9]|$)");
