@@ -38,9 +38,12 @@ namespace {
 void appendNumber(std::string& out, double value) {
     char buf[64];
     // Integers print exactly (counters stay exact up to 2^53); fractions with enough digits.
-    int n = value == static_cast<double>(static_cast<std::int64_t>(value))
-                ? std::snprintf(buf, sizeof buf, "%lld", static_cast<long long>(value))
-                : std::snprintf(buf, sizeof buf, "%.9g", value);
+    // The range check comes first: converting a double beyond int64 is undefined.
+    constexpr double kExactMax = 9e15;  // below 2^53
+    const bool whole = value > -kExactMax && value < kExactMax &&
+                       value == static_cast<double>(static_cast<std::int64_t>(value));
+    int n = whole ? std::snprintf(buf, sizeof buf, "%lld", static_cast<long long>(value))
+                  : std::snprintf(buf, sizeof buf, "%.9g", value);
     out.append(buf, static_cast<std::size_t>(n));
 }
 
