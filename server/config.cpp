@@ -112,6 +112,51 @@ Formatter intText(F field) {
     return [=](const Config& c) { return std::to_string(field(c)); };
 }
 
+Formatter text(std::function<std::string(const Config&)> field) { return field; }
+Formatter money(std::function<Money(const Config&)> field) {
+    return [=](const Config& c) { return field(c).toDecimal(); };
+}
+Formatter boolean(std::function<bool(const Config&)> field) {
+    return [=](const Config& c) { return std::string(field(c) ? "true" : "false"); };
+}
+
+// The business rules (policies): card, pin, breakage, product, sale.
+void addPolicyFormatters(std::map<std::string, Formatter>& f) {
+    f.emplace("card.shelf_months",
+              intText([](const Config& c) { return c.policies.card_shelf_months; }));
+    f.emplace("pin.failures_max",
+              intText([](const Config& c) { return c.policies.pin.failures_max; }));
+    f.emplace("pin.lock_hours",
+              intText([](const Config& c) { return c.policies.pin.lock_ms / (3600LL * 1000); }));
+    f.emplace("breakage.enabled",
+              boolean([](const Config& c) { return c.policies.breakage.enabled; }));
+    f.emplace("breakage.months_after_expiry",
+              intText([](const Config& c) { return c.policies.breakage.months_after_expiry; }));
+    f.emplace("product.named_cap_max",
+              money([](const Config& c) { return c.policies.product.named_cap_max; }));
+    f.emplace("product.anonymous_cap_max",
+              money([](const Config& c) { return c.policies.product.anonymous_cap_max; }));
+    f.emplace("product.anonymous_validity_months_min", intText([](const Config& c) {
+                  return c.policies.product.anonymous_validity_months_min;
+              }));
+    f.emplace("sale.realname_threshold",
+              money([](const Config& c) { return c.policies.sale.realname_threshold; }));
+    f.emplace("sale.structuring_band",
+              money([](const Config& c) { return c.policies.sale.structuring_band; }));
+    f.emplace("sale.structuring_count",
+              intText([](const Config& c) { return c.policies.sale.structuring_count; }));
+    f.emplace("sale.company_noncash_threshold",
+              money([](const Config& c) { return c.policies.sale.company_noncash_threshold; }));
+    f.emplace("sale.individual_noncash_threshold",
+              money([](const Config& c) { return c.policies.sale.individual_noncash_threshold; }));
+    f.emplace("sale.reload_noncash_threshold",
+              money([](const Config& c) { return c.policies.sale.reload_noncash_threshold; }));
+    f.emplace("sale.redemption_months_min",
+              intText([](const Config& c) { return c.policies.sale.redemption_months_min; }));
+    f.emplace("sale.order_cards_max",
+              intText([](const Config& c) { return c.policies.sale.order_cards_max; }));
+}
+
 const std::map<std::string, Formatter>& formatters() {
     static const std::map<std::string, Formatter> kFormatters = [] {
         std::map<std::string, Formatter> f;
@@ -120,13 +165,6 @@ const std::map<std::string, Formatter>& formatters() {
             f.emplace(std::string(setting.key),
                       [field](const Config& c) { return std::to_string(c.http.limits.*field); });
         }
-        auto text = [](auto field) -> Formatter { return field; };
-        auto money = [](auto field) -> Formatter {
-            return [=](const Config& c) { return field(c).toDecimal(); };
-        };
-        auto boolean = [](auto field) -> Formatter {
-            return [=](const Config& c) { return std::string(field(c) ? "true" : "false"); };
-        };
         f.emplace("http.address", text([](const Config& c) { return c.http.address; }));
         f.emplace("http.port", intText([](const Config& c) { return c.http.port; }));
         f.emplace("pos.address", text([](const Config& c) { return c.pos.address; }));
@@ -161,40 +199,7 @@ const std::map<std::string, Formatter>& formatters() {
                   intText([](const Config& c) { return c.batch_chunk_cards; }));
         f.emplace("batch.cache_pages",
                   intText([](const Config& c) { return c.batch_cache_pages; }));
-        f.emplace("card.shelf_months",
-                  intText([](const Config& c) { return c.policies.card_shelf_months; }));
-        f.emplace("pin.failures_max",
-                  intText([](const Config& c) { return c.policies.pin.failures_max; }));
-        f.emplace("pin.lock_hours",
-                  intText([](const Config& c) { return c.policies.pin.lock_ms / (3600 * 1000); }));
-        f.emplace("breakage.enabled",
-                  boolean([](const Config& c) { return c.policies.breakage.enabled; }));
-        f.emplace("breakage.months_after_expiry",
-                  intText([](const Config& c) { return c.policies.breakage.months_after_expiry; }));
-        f.emplace("product.named_cap_max",
-                  money([](const Config& c) { return c.policies.product.named_cap_max; }));
-        f.emplace("product.anonymous_cap_max",
-                  money([](const Config& c) { return c.policies.product.anonymous_cap_max; }));
-        f.emplace("product.anonymous_validity_months_min", intText([](const Config& c) {
-                      return c.policies.product.anonymous_validity_months_min;
-                  }));
-        f.emplace("sale.realname_threshold",
-                  money([](const Config& c) { return c.policies.sale.realname_threshold; }));
-        f.emplace("sale.structuring_band",
-                  money([](const Config& c) { return c.policies.sale.structuring_band; }));
-        f.emplace("sale.structuring_count",
-                  intText([](const Config& c) { return c.policies.sale.structuring_count; }));
-        f.emplace("sale.company_noncash_threshold",
-                  money([](const Config& c) { return c.policies.sale.company_noncash_threshold; }));
-        f.emplace("sale.individual_noncash_threshold", money([](const Config& c) {
-                      return c.policies.sale.individual_noncash_threshold;
-                  }));
-        f.emplace("sale.reload_noncash_threshold",
-                  money([](const Config& c) { return c.policies.sale.reload_noncash_threshold; }));
-        f.emplace("sale.redemption_months_min",
-                  intText([](const Config& c) { return c.policies.sale.redemption_months_min; }));
-        f.emplace("sale.order_cards_max",
-                  intText([](const Config& c) { return c.policies.sale.order_cards_max; }));
+        addPolicyFormatters(f);
         f.emplace("ops.enabled", boolean([](const Config& c) { return c.ops.enabled; }));
         f.emplace("ops.address", text([](const Config& c) { return c.ops.address; }));
         f.emplace("ops.port", intText([](const Config& c) { return c.ops.port; }));

@@ -94,7 +94,7 @@ Status OpsServer::start(const std::string& address, std::uint16_t port) {
         params->setMaxThreads(threads_max_);
         params->setMaxQueued(kQueuedMax);
         params->setKeepAlive(false);  // scrapes are seconds apart
-        params->setTimeout(Poco::Timespan(kTimeoutMs * 1000));
+        params->setTimeout(Poco::Timespan(Poco::Timespan::TimeDiff{kTimeoutMs} * 1000));
         params->setServerName("yika-ops");
         pool_ = std::make_unique<Poco::ThreadPool>(1, threads_max_, 60);
         server_ =

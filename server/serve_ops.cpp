@@ -50,8 +50,11 @@ Status configureLogs(const Config& config) {
     return Ok{};
 }
 
-OpsEndpoints makeOpsEndpoints(Runtime& rt, PosListener& pos, http::HttpApiServer& http_api,
-                              const std::atomic<bool>& stopping) {
+namespace {
+
+std::vector<ReadinessCheck> readinessChecks(Runtime& rt, PosListener& pos,
+                                            http::HttpApiServer& http_api,
+                                            const std::atomic<bool>& stopping) {
     OpsEndpoints e;
     e.readiness.push_back({"not_stopping", [&stopping]() -> Status {
                                if (stopping.load()) {
@@ -79,6 +82,12 @@ OpsEndpoints makeOpsEndpoints(Runtime& rt, PosListener& pos, http::HttpApiServer
                                }
                                return Ok{};
                            }});
+    return e.readiness;
+}
+
+std::vector<std::function<void(std::string&)>> scrapeGauges(Runtime& rt, PosListener& pos,
+                                                            http::HttpApiServer& http_api) {
+    OpsEndpoints e;
     e.metrics.push_back([&pos, &http_api](std::string& out) {
         auto tcp = pos.tcpStats();
         metrics::writeHelp(out, "yika_open_connections", "gauge",
@@ -121,6 +130,16 @@ OpsEndpoints makeOpsEndpoints(Runtime& rt, PosListener& pos, http::HttpApiServer
         metrics::writeSample(out, "yika_commit_operations_total", {},
                              static_cast<double>(stats.operations));
     });
+    return e.metrics;
+}
+
+}  // namespace
+
+OpsEndpoints makeOpsEndpoints(Runtime& rt, PosListener& pos, http::HttpApiServer& http_api,
+                              const std::atomic<bool>& stopping) {
+    OpsEndpoints e;
+    e.readiness = readinessChecks(rt, pos, http_api, stopping);
+    e.metrics = scrapeGauges(rt, pos, http_api);
     return e;
 }
 

@@ -16,6 +16,7 @@
 #include <Poco/Net/HTTPResponse.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <condition_variable>
@@ -91,11 +92,13 @@ struct Acknowledged {
     std::mutex mutex;
     std::condition_variable changed;
     std::vector<TxnId> txns;
+    std::array<std::size_t, 3> per_terminal{};
 
-    void add(TxnId id) {
+    void add(std::size_t terminal, TxnId id) {
         {
             std::lock_guard lock(mutex);
             txns.push_back(id);
+            ++per_terminal[terminal];
         }
         changed.notify_all();
     }
@@ -103,16 +106,20 @@ struct Acknowledged {
         std::lock_guard lock(mutex);
         return txns.size();
     }
-    // Waits (bounded) until at least n purchases are acknowledged.
+    // Waits (bounded) until at least n purchases are acknowledged, one at least per terminal
+    // (so that all three are connected and signed on).
     bool waitFor(std::size_t n) {
         std::unique_lock lock(mutex);
-        return changed.wait_for(lock, std::chrono::seconds(10), [&] { return txns.size() >= n; });
+        return changed.wait_for(lock, std::chrono::seconds(10), [&] {
+            return txns.size() >= n && std::all_of(per_terminal.begin(), per_terminal.end(),
+                                                   [](std::size_t count) { return count > 0; });
+        });
     }
 };
 
 // One terminal buying 1.00 on its cards round-robin until `stop`, or until the server stops
 // answering (the connection closes while yikad drains: those purchases were not acknowledged).
-void buyUntilStopped(std::uint16_t port, std::vector<std::string> terminal,
+void buyUntilStopped(std::size_t index, std::uint16_t port, std::vector<std::string> terminal,
                      std::vector<std::string> pans, const std::atomic<bool>& stop,
                      Acknowledged& acked) {
     auto link = term::TcpLink::connect("127.0.0.1", port, kTimeoutMs);
@@ -148,7 +155,7 @@ void buyUntilStopped(std::uint16_t port, std::vector<std::string> terminal,
         auto answer = exchange(term::sealFrame(*m, keys.mac_key.span()));
         if (!answer) return;  // draining: unanswered, so not acknowledged
         if (answer->first.responseCode() == ResponseCode::Approved) {
-            acked.add(std::stoll(std::string(answer->first.get(Field::RetrievalReference))));
+            acked.add(index, std::stoll(std::string(answer->first.get(Field::RetrievalReference))));
         }
     }
 }
@@ -264,7 +271,7 @@ TEST_F(OpsEndToEnd, ServeBackupStopRestartRestoreAndCleanLogs) {
     for (std::size_t t = 0; t < 3; ++t) {
         std::vector<std::string> pans;
         for (std::size_t c = 2 + t; c < 22; c += 3) pans.push_back(cards[c][0]);
-        buyers.emplace_back(buyUntilStopped, pos_port_, terminals[t], pans, std::cref(stop),
+        buyers.emplace_back(buyUntilStopped, t, pos_port_, terminals[t], pans, std::cref(stop),
                             std::ref(acked));
     }
     // The JSON API: its document, and an unsigned purchase carrying a card number (refused;

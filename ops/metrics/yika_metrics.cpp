@@ -39,7 +39,7 @@ void renderProtocol(std::string& out, const ProtocolMetrics& p, std::string_view
 std::string renderPrometheus(const YikaMetrics& m,
                              const std::vector<std::function<void(std::string&)>>& extra) {
     std::string out;
-    out.reserve(16 * 1024);
+    out.reserve(std::size_t{16} * 1024);
     writeHelp(out, "yika_requests_total", "counter",
               "Terminal requests answered, by protocol and response code (ISO 8583 field 39) "
               "or HTTP status.");
