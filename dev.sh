@@ -50,6 +50,7 @@ try a terminal:   $term sign-on
                   $term balance --pan \$(cut -d, -f1 $c | head -1) --pin \$(cut -d, -f2 $c | head -1)
 load test:        build/terminal_api/term/yika-term load --port ${port:-5858} --terminals $t --cards $c --connections 4 --duration 5
 check the books:  build/server/yikad verify --data $data
+health, metrics:  curl -s http://127.0.0.1:8489/readyz; curl -s http://127.0.0.1:8489/metrics
 (the admin API and the cardholder portal are not built yet)
 
 INFO

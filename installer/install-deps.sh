@@ -11,8 +11,8 @@ packages=(
   qt6-base-dev qt6-charts-dev
 )
 if [ "$mode" = "test" ]; then
-  # clang and its runtime for the libFuzzer targets.
-  packages+=(clang libclang-rt-14-dev)
+  # clang and its runtime for the libFuzzer targets; lintian for the packaging test (issue 8).
+  packages+=(clang libclang-rt-14-dev lintian)
   # A throwaway PostgreSQL 15 cluster (tests/support/pg_cluster.sh) and pgbench.
   packages+=(postgresql-15 postgresql-client-15)
 fi

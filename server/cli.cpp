@@ -2,6 +2,8 @@
 
 #include "crypto/random.h"
 #include "server/commands.h"
+#include "server/data_dir.h"
+#include "server/ops_commands.h"
 #include "server/terminals.h"
 
 #include <cstdio>
@@ -16,8 +18,9 @@ constexpr const char* kUsage = R"(usage: yikad <command> [options]
 commands:
   init --data DIR [--demo]     create the data folder: database, key file, configuration
                                (--demo: also products, merchants, stock, sold cards, purchases)
-  serve --data DIR [--pos-port N]
-                               run the server: ISO 8583 terminal listener (stop with SIGTERM)
+  serve --data DIR [--pos-port N] [--http-port N] [--ops-port N]
+                               run the server: ISO 8583 listener, terminal JSON API, health and
+                               metrics (stop with SIGTERM: in-flight requests are answered)
   terminal add --data DIR --mid MID --tid TID [--store NAME]
                                register a terminal; prints its master key once
   bench-setup --data DIR [--cards N] [--terminals K]
@@ -26,6 +29,17 @@ commands:
   produce --data DIR --product CODE --count N --location LOC --requested-by OP --approved-by OP2
           [--manufacturer-key FILE] [--receive]
                                run a production batch (制卡) and write the sealed manufacturer file
+  config defaults              print the default configuration, every setting commented
+  config check --data DIR      load the configuration with YIKA_* overrides; print the result
+  config env                   list every setting's environment variable
+  backup --data DIR --to FILE  online backup of the database (consistent while serving)
+  restore --from FILE --data DIR [--key-file FILE]
+                               restore a backup into an empty data folder, then verify it
+  keys rotate --data DIR --purpose P
+                               add a new current key for P to the key file (restart to use it)
+
+global option (before or after the command): --config FILE  read FILE instead of
+DIR/yikad.properties. Environment: YIKA_<KEY> overrides a setting (pos.port: YIKA_POS_PORT).
 )";
 }  // namespace
 
@@ -35,8 +49,30 @@ int runCli(int argc, char** argv) {
         std::fputs(kUsage, stderr);
         return 2;
     }
-    std::string command = argv[1];
-    std::vector<std::string> args(argv + 2, argv + argc);
+    // --- operations (issue 8): --config FILE anywhere on the line, for every command ---
+    std::vector<std::string> all(argv + 1, argv + argc);
+    for (std::size_t i = 0; i < all.size(); ++i) {
+        if (all[i] != "--config") continue;
+        if (i + 1 >= all.size()) {
+            std::fputs("yikad: --config needs a value\n", stderr);
+            return 2;
+        }
+        setConfigFileOverride(all[i + 1]);
+        all.erase(all.begin() + static_cast<std::ptrdiff_t>(i),
+                  all.begin() + static_cast<std::ptrdiff_t>(i) + 2);
+        break;
+    }
+    if (all.empty()) {
+        std::fputs(kUsage, stderr);
+        return 2;
+    }
+    std::string command = all.front();
+    std::vector<std::string> args(all.begin() + 1, all.end());
+    if (command == "config") return runConfig(args);
+    if (command == "backup") return runBackup(args);
+    if (command == "restore") return runRestore(args);
+    if (command == "keys") return runKeys(args);
+    // --- end operations (issue 8) ---
     if (command == "init") return runInit(args);
     if (command == "verify") return runVerify(args);
     if (command == "produce") return runProduce(args);

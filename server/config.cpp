@@ -5,8 +5,12 @@
 #include <Poco/NumberParser.h>
 #include <Poco/Util/PropertyFileConfiguration.h>
 
+#include <fstream>
 #include <functional>
 #include <map>
+#include <set>
+
+#include <unistd.h>
 
 namespace yika::server {
 
@@ -65,6 +69,152 @@ std::map<std::string, Setter> httpSetters() {
                 intSetter(0, 65535, [](Config& c, std::int64_t v) { c.http.port = v; }));
     return out;
 }
+
+// --- operations (issue 8): ops.* and log.* settings, value formatters, environment ---
+Setter textSetter(std::size_t max_chars, std::function<std::string&(Config&)> field) {
+    return [=](Config& c, const std::string& t) {
+        if (t.size() > max_chars) return false;
+        field(c) = t;
+        return true;
+    };
+}
+
+std::map<std::string, Setter> opsSetters() {
+    std::map<std::string, Setter> out;
+    out.emplace("ops.enabled", boolSetter([](Config& c, bool v) { c.ops.enabled = v; }));
+    out.emplace("ops.address", [](Config& c, const std::string& t) {
+        if (t.empty() || t.size() > 255) return false;
+        c.ops.address = t;
+        return true;
+    });
+    out.emplace("ops.port", intSetter(0, 65535, [](Config& c, std::int64_t v) { c.ops.port = v; }));
+    out.emplace("ops.threads_max",
+                intSetter(1, 16, [](Config& c, std::int64_t v) { c.ops.threads_max = v; }));
+    out.emplace("ops.shutdown_grace_ms", intSetter(0, 600'000, [](Config& c, std::int64_t v) {
+                    c.ops.shutdown_grace_ms = v;
+                }));
+    out.emplace("ops.backup_pages_per_step", intSetter(1, 1'000'000, [](Config& c, std::int64_t v) {
+                    c.ops.backup_pages_per_step = v;
+                }));
+    out.emplace("log.level", [](Config& c, const std::string& t) {
+        if (t != "debug" && t != "info" && t != "warn" && t != "error") return false;
+        c.log.level = t;
+        return true;
+    });
+    out.emplace("log.file", textSetter(4096, [](Config& c) -> std::string& { return c.log.file; }));
+    return out;
+}
+
+using Formatter = std::function<std::string(const Config&)>;
+
+template <typename F>
+Formatter intText(F field) {
+    return [=](const Config& c) { return std::to_string(field(c)); };
+}
+
+Formatter text(std::function<std::string(const Config&)> field) { return field; }
+Formatter money(std::function<Money(const Config&)> field) {
+    return [=](const Config& c) { return field(c).toDecimal(); };
+}
+Formatter boolean(std::function<bool(const Config&)> field) {
+    return [=](const Config& c) { return std::string(field(c) ? "true" : "false"); };
+}
+
+// The business rules (policies): card, pin, breakage, product, sale.
+void addPolicyFormatters(std::map<std::string, Formatter>& f) {
+    f.emplace("card.shelf_months",
+              intText([](const Config& c) { return c.policies.card_shelf_months; }));
+    f.emplace("pin.failures_max",
+              intText([](const Config& c) { return c.policies.pin.failures_max; }));
+    f.emplace("pin.lock_hours",
+              intText([](const Config& c) { return c.policies.pin.lock_ms / (3600LL * 1000); }));
+    f.emplace("breakage.enabled",
+              boolean([](const Config& c) { return c.policies.breakage.enabled; }));
+    f.emplace("breakage.months_after_expiry",
+              intText([](const Config& c) { return c.policies.breakage.months_after_expiry; }));
+    f.emplace("product.named_cap_max",
+              money([](const Config& c) { return c.policies.product.named_cap_max; }));
+    f.emplace("product.anonymous_cap_max",
+              money([](const Config& c) { return c.policies.product.anonymous_cap_max; }));
+    f.emplace("product.anonymous_validity_months_min", intText([](const Config& c) {
+                  return c.policies.product.anonymous_validity_months_min;
+              }));
+    f.emplace("sale.realname_threshold",
+              money([](const Config& c) { return c.policies.sale.realname_threshold; }));
+    f.emplace("sale.structuring_band",
+              money([](const Config& c) { return c.policies.sale.structuring_band; }));
+    f.emplace("sale.structuring_count",
+              intText([](const Config& c) { return c.policies.sale.structuring_count; }));
+    f.emplace("sale.company_noncash_threshold",
+              money([](const Config& c) { return c.policies.sale.company_noncash_threshold; }));
+    f.emplace("sale.individual_noncash_threshold",
+              money([](const Config& c) { return c.policies.sale.individual_noncash_threshold; }));
+    f.emplace("sale.reload_noncash_threshold",
+              money([](const Config& c) { return c.policies.sale.reload_noncash_threshold; }));
+    f.emplace("sale.redemption_months_min",
+              intText([](const Config& c) { return c.policies.sale.redemption_months_min; }));
+    f.emplace("sale.order_cards_max",
+              intText([](const Config& c) { return c.policies.sale.order_cards_max; }));
+}
+
+const std::map<std::string, Formatter>& formatters() {
+    static const std::map<std::string, Formatter> kFormatters = [] {
+        std::map<std::string, Formatter> f;
+        for (const http::HttpLimitSetting& setting : http::httpLimitSettings()) {
+            auto field = setting.field;
+            f.emplace(std::string(setting.key),
+                      [field](const Config& c) { return std::to_string(c.http.limits.*field); });
+        }
+        f.emplace("http.address", text([](const Config& c) { return c.http.address; }));
+        f.emplace("http.port", intText([](const Config& c) { return c.http.port; }));
+        f.emplace("pos.address", text([](const Config& c) { return c.pos.address; }));
+        f.emplace("pos.port", intText([](const Config& c) { return c.pos.port; }));
+        f.emplace("pos.connections_max",
+                  intText([](const Config& c) { return c.pos.connections_max; }));
+        f.emplace("pos.idle_timeout_ms",
+                  intText([](const Config& c) { return c.pos.idle_timeout_ms; }));
+        f.emplace("pos.frame_timeout_ms",
+                  intText([](const Config& c) { return c.pos.frame_timeout_ms; }));
+        f.emplace("pos.frame_bytes_max",
+                  intText([](const Config& c) { return c.pos.frame_bytes_max; }));
+        f.emplace("pos.write_buffer_bytes_max",
+                  intText([](const Config& c) { return c.pos.write_buffer_bytes_max; }));
+        f.emplace("pos.in_flight_per_connection_max",
+                  intText([](const Config& c) { return c.pos.in_flight_per_connection_max; }));
+        f.emplace("pos.terminals_max",
+                  intText([](const Config& c) { return c.pos.terminals_max; }));
+        f.emplace("db.synchronous", text([](const Config& c) {
+                      return std::string(c.store.synchronous_full ? "full" : "normal");
+                  }));
+        f.emplace("db.cache_pages", intText([](const Config& c) { return c.store.cache_pages; }));
+        f.emplace("writer.batch_ops_max",
+                  intText([](const Config& c) { return c.store.queue.batch_ops_max; }));
+        f.emplace("writer.queue_ops_max",
+                  intText([](const Config& c) { return c.store.queue.queue_ops_max; }));
+        f.emplace("writer.checkpoint_interval_ms",
+                  intText([](const Config& c) { return c.store.queue.checkpoint_interval_ms; }));
+        f.emplace("batch.cards_max",
+                  intText([](const Config& c) { return c.policies.batch_cards_max; }));
+        f.emplace("batch.chunk_cards",
+                  intText([](const Config& c) { return c.batch_chunk_cards; }));
+        f.emplace("batch.cache_pages",
+                  intText([](const Config& c) { return c.batch_cache_pages; }));
+        addPolicyFormatters(f);
+        f.emplace("ops.enabled", boolean([](const Config& c) { return c.ops.enabled; }));
+        f.emplace("ops.address", text([](const Config& c) { return c.ops.address; }));
+        f.emplace("ops.port", intText([](const Config& c) { return c.ops.port; }));
+        f.emplace("ops.threads_max", intText([](const Config& c) { return c.ops.threads_max; }));
+        f.emplace("ops.shutdown_grace_ms",
+                  intText([](const Config& c) { return c.ops.shutdown_grace_ms; }));
+        f.emplace("ops.backup_pages_per_step",
+                  intText([](const Config& c) { return c.ops.backup_pages_per_step; }));
+        f.emplace("log.level", text([](const Config& c) { return c.log.level; }));
+        f.emplace("log.file", text([](const Config& c) { return c.log.file; }));
+        return f;
+    }();
+    return kFormatters;
+}
+// --- end operations (issue 8) ---
 
 const std::map<std::string, Setter>& setters() {
     static const std::map<std::string, Setter> kSetters = [] {
@@ -187,6 +337,7 @@ const std::map<std::string, Setter>& setters() {
              intSetter(1, 1'000'000,
                        [](Config& c, std::int64_t v) { c.policies.sale.order_cards_max = v; })},
         });
+        all.merge(opsSetters());  // operations (issue 8)
         return all;
     }();
     return kSetters;
@@ -212,11 +363,38 @@ pos.write_buffer_bytes_max = 65536
 pos.in_flight_per_connection_max = 16
 pos.terminals_max = 100000
 
-# JSON-over-HTTP terminal API (docs/openapi.yaml): address and port. Its limits (http.threads_max,
-# http.body_bytes_max, http.clock_skew_ms, ...) default as documented in
-# terminal_api/http/http_limits.h and may be set here too.
+# JSON-over-HTTP terminal API (docs/openapi.yaml): address and port, then its limits
+# (terminal_api/http/http_limits.h).
 http.address = 127.0.0.1
 http.port = 8480
+# Request threads, and accepted connections waiting for one (beyond: closed at once).
+http.threads_max = 16
+http.queued_max = 64
+# Keep-alive: requests per connection and how long an idle connection stays open.
+http.keep_alive_requests_max = 1000
+http.keep_alive_timeout_ms = 15000
+# Longest wait for one socket read of a request.
+http.receive_timeout_ms = 10000
+# Request size: body bytes (larger: 413), header fields, header bytes, JSON nesting, JSON
+# members per body, bytes of any JSON string.
+http.body_bytes_max = 8192
+http.headers_max = 32
+http.header_bytes_max = 8192
+http.json_depth_max = 4
+http.json_fields_max = 16
+http.string_field_bytes_max = 64
+# Largest amount in fen (ISO 8583 n12).
+http.amount_minor_max = 999999999999
+# Replay protection: allowed clock difference of a signed request, nonces remembered, and the
+# width of the nonce cache's time buckets (at most the clock difference).
+http.clock_skew_ms = 300000
+http.replay_entries_max = 1000000
+http.replay_bucket_ms = 10000
+# Terminals (with their HTTP keys) cached, and how long before a cached one is read again.
+http.terminals_cached_max = 100000
+http.terminal_cache_ttl_ms = 60000
+# Retry-After (seconds) on 503 answers when the writer is overloaded.
+http.retry_after_s = 1
 
 # Database: full = every commit is fsynced before anyone is told (durable); normal = faster,
 # may lose the last commits on power loss. Keep full in production.
@@ -267,10 +445,125 @@ sale.individual_noncash_threshold = 50000.00
 sale.reload_noncash_threshold = 5000.00
 sale.redemption_months_min = 3
 sale.order_cards_max = 100000
+
+# --- operations (issue 8) ---
+# Health and metrics listener (docs/operations.md): GET /healthz, /readyz, /metrics (Prometheus
+# text). Keep it on a private address: metrics reveal traffic volumes.
+ops.enabled = true
+ops.address = 127.0.0.1
+ops.port = 8489
+ops.threads_max = 2
+# On SIGTERM: how long in-flight terminal requests may take to finish before yikad stops anyway.
+ops.shutdown_grace_ms = 10000
+# yikad backup: database pages (4 KiB) copied per step; the writer may run between steps.
+ops.backup_pages_per_step = 1024
+
+# Logs: one JSON object per line. Level debug, info, warn or error; file empty = stderr (journald
+# under systemd), else the file is appended to (reopen it after rotation by restarting, or use
+# copytruncate).
+log.level = info
+log.file =
 )";
 }
 
-Result<Config> loadConfig(const std::string& path) {
+// --- operations (issue 8): environment overrides ---
+namespace {
+
+std::string upper(std::string text) {
+    for (char& ch : text) {
+        if (ch == '.') ch = '_';
+        if (ch >= 'a' && ch <= 'z') ch = static_cast<char>(ch - 'a' + 'A');
+    }
+    return text;
+}
+
+// Applies YIKA_* overrides; InvalidArgument naming the variable and its key.
+Status applyEnvironment(Config& config, const Environment& env) {
+    std::map<std::string, std::string> by_name;  // YIKA_POS_PORT -> pos.port
+    std::set<std::string> sections;              // YIKA_POS_
+    for (const auto& [key, setter] : setters()) {
+        by_name.emplace(environmentName(key), key);
+        sections.insert("YIKA_" + upper(key.substr(0, key.find('.'))) + "_");
+    }
+    for (const auto& [name, value] : env) {
+        auto it = by_name.find(name);
+        if (it == by_name.end()) {
+            for (const std::string& section : sections) {
+                if (name.rfind(section, 0) == 0) {
+                    return makeError(ErrorCode::InvalidArgument,
+                                     "environment: unknown setting " + name);
+                }
+            }
+            continue;
+        }
+        if (!setters().at(it->second)(config, value)) {
+            return makeError(
+                ErrorCode::InvalidArgument,
+                "environment: bad value '" + value + "' for " + name + " ('" + it->second + "')");
+        }
+    }
+    return Ok{};
+}
+
+// A key set twice: Poco keeps the last silently, which hides an operator's edit. Scans the
+// file's lines as the properties format has them (comments '#' '!', "key = v" or "key: v",
+// a trailing backslash continues a line).
+Status checkDuplicates(const std::string& path) {
+    std::ifstream in(path);
+    std::map<std::string, int> first_line;
+    std::string line;
+    bool continued = false;
+    for (int number = 1; std::getline(in, line); ++number) {
+        const bool was_continued = continued;
+        continued = !line.empty() && line.back() == '\\';
+        auto start = line.find_first_not_of(" \t");
+        if (was_continued || start == std::string::npos || line[start] == '#' ||
+            line[start] == '!') {
+            continue;
+        }
+        auto end = line.find_first_of("=: \t", start);
+        std::string key = line.substr(start, end == std::string::npos ? end : end - start);
+        auto [it, inserted] = first_line.emplace(key, number);
+        if (!inserted) {
+            return makeError(ErrorCode::InvalidArgument, path + ": setting '" + key +
+                                                             "' appears twice (lines " +
+                                                             std::to_string(it->second) + " and " +
+                                                             std::to_string(number) + ")");
+        }
+    }
+    return Ok{};
+}
+
+}  // namespace
+
+std::string environmentName(const std::string& key) { return "YIKA_" + upper(key); }
+
+Environment processEnvironment() {
+    Environment out;
+    for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
+        std::string_view entry(*e);
+        if (entry.rfind("YIKA_", 0) != 0) continue;
+        auto eq = entry.find('=');
+        if (eq == std::string_view::npos) continue;
+        out.emplace_back(std::string(entry.substr(0, eq)), std::string(entry.substr(eq + 1)));
+    }
+    return out;
+}
+
+std::vector<std::string> configKeys() {
+    std::vector<std::string> keys;
+    for (const auto& [key, setter] : setters()) keys.push_back(key);
+    return keys;
+}
+
+std::optional<std::string> configValueText(const Config& config, const std::string& key) {
+    auto it = formatters().find(key);
+    if (it == formatters().end()) return std::nullopt;
+    return it->second(config);
+}
+// --- end operations (issue 8) ---
+
+Result<Config> loadConfig(const std::string& path, const Environment& env) {
     Config config;
     Poco::AutoPtr<Poco::Util::PropertyFileConfiguration> file;
     try {
@@ -279,6 +572,7 @@ Result<Config> loadConfig(const std::string& path) {
         return makeError(ErrorCode::InvalidArgument,
                          "cannot read " + path + ": " + e.displayText());
     }
+    if (Status unique = checkDuplicates(path); !unique) return unique.error();  // issue 8
     std::vector<std::string> keys;
     std::function<void(const std::string&)> walk = [&](const std::string& prefix) {
         Poco::Util::AbstractConfiguration::Keys children;
@@ -296,6 +590,9 @@ Result<Config> loadConfig(const std::string& path) {
             return makeError(ErrorCode::InvalidArgument,
                              path + ": bad value '" + file->getString(key) + "' for '" + key + "'");
         }
+    }
+    if (Status overridden = applyEnvironment(config, env); !overridden) {  // issue 8
+        return overridden.error();
     }
     if (Status limits = http::validateLimits(config.http.limits); !limits) {
         return makeError(ErrorCode::InvalidArgument, path + ": " + limits.error().detail);

@@ -10,7 +10,10 @@
 #include "terminal_api/http/http_limits.h"
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace yika::server {
 
@@ -43,12 +46,41 @@ struct Config {
     // Writer page cache while generating: the card-number index takes random inserts, and a
     // cache that holds it keeps each commit from rewriting most of the index.
     std::int64_t batch_cache_pages = 65'536;  // 256 MiB
+
+    // --- operations (issue 8): health/metrics listener, logs, shutdown, backup ---
+    struct Ops {
+        bool enabled = true;                // ops.enabled: the /healthz /readyz /metrics listener
+        std::string address = "127.0.0.1";  // ops.address: keep it off public interfaces
+        std::int64_t port = 8489;           // ops.port
+        std::int64_t threads_max = 2;       // ops.threads_max
+        std::int64_t shutdown_grace_ms = 10000;     // ops.shutdown_grace_ms: drain in-flight work
+        std::int64_t backup_pages_per_step = 1024;  // ops.backup_pages_per_step: 4 KiB pages
+    } ops;
+    struct Log {
+        std::string level = "info";  // log.level: debug, info, warn, error
+        std::string file;            // log.file: empty = stderr; else appended to
+    } log;
+    // --- end operations (issue 8) ---
 };
 
 // The commented default file `yikad init` writes.
 std::string defaultConfigText();
 
 // Loads `path` over the defaults; InvalidArgument naming the key on an unknown key or bad value.
-Result<Config> loadConfig(const std::string& path);
+// --- operations (issue 8): `env` (name, value) pairs override the file: YIKA_ + the key in
+// upper case with '.' as '_' (pos.port: YIKA_POS_PORT). A YIKA_<SECTION>_ variable whose
+// section is a configuration section but names no key is refused like an unknown key; other
+// YIKA_ variables (YIKA_TERM_TMK, YIKA_DATA) are not configuration and are ignored.
+using Environment = std::vector<std::pair<std::string, std::string>>;
+Result<Config> loadConfig(const std::string& path, const Environment& env = {});
+// The process environment's YIKA_* variables.
+Environment processEnvironment();
+// The environment variable of `key` ("pos.port" -> "YIKA_POS_PORT").
+std::string environmentName(const std::string& key);
+// Every configuration key, sorted.
+std::vector<std::string> configKeys();
+// `key`'s value in `config` as the file spells it; empty if the key has no formatter yet.
+std::optional<std::string> configValueText(const Config& config, const std::string& key);
+// --- end operations (issue 8) ---
 
 }  // namespace yika::server

@@ -6,6 +6,18 @@
 
 namespace yika::server {
 
+// --- operations (issue 8) ---
+namespace {
+std::string& configOverride() {
+    static std::string path;
+    return path;
+}
+}  // namespace
+
+void setConfigFileOverride(std::string path) { configOverride() = std::move(path); }
+const std::string& configFileOverride() { return configOverride(); }
+// --- end operations (issue 8) ---
+
 Runtime::Runtime(DataPaths p, Config c, crypto::KeyRing k)
     : paths(std::move(p)), config(std::move(c)), keys(std::move(k)), pins(keys), vault(keys) {}
 
@@ -17,7 +29,7 @@ Result<std::unique_ptr<Runtime>> openRuntime(const std::string& dir, bool create
         return makeError(ErrorCode::NotFound, "no database at " + paths.database() +
                                                   " (run: yikad init --data " + dir + ")");
     }
-    auto config = loadConfig(paths.config());
+    auto config = loadConfig(paths.config(), processEnvironment());  // issue 8: YIKA_* overrides
     if (!config) return config.error();
     auto keys = crypto::loadKeyFile(paths.key_file());
     if (!keys) return keys.error();

@@ -21,10 +21,18 @@
 
 namespace yika::server {
 
+// --- operations (issue 8): `yikad --config FILE` (every subcommand) reads FILE instead of
+// DIR/yikad.properties; the Debian package uses /etc/yika/yikad.properties. Set once by the
+// command line before anything runs; empty = DIR/yikad.properties.
+void setConfigFileOverride(std::string path);
+const std::string& configFileOverride();
+
 struct DataPaths {
     std::string dir;
     std::string database() const { return dir + "/yika.db"; }
-    std::string config() const { return dir + "/yikad.properties"; }
+    std::string config() const {  // issue 8: --config
+        return configFileOverride().empty() ? dir + "/yikad.properties" : configFileOverride();
+    }
     std::string keys_dir() const { return dir + "/keys"; }
     std::string key_file() const { return dir + "/keys/yika.keys"; }
     std::string manufacturer_dir() const { return dir + "/manufacturer"; }

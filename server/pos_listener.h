@@ -27,6 +27,12 @@ class PosListener final : public terminal::FrameHandler, public pos::FrameSink {
 
     const pos::PosStats& posStats() const { return service_.stats(); }
     terminal::TcpServer::Stats tcpStats() const { return tcp_.stats(); }
+    // --- operations (issue 8): graceful stop (pos_service.h) ---
+    void drain() {
+        tcp_.stopAccepting();
+        service_.drain();
+    }
+    std::int64_t inFlight() const { return service_.inFlight(); }
 
     void onFrame(terminal::ConnectionId id, std::span<const std::uint8_t> body) noexcept override;
     void reply(pos::ConnectionId id, std::vector<std::uint8_t> body) override;

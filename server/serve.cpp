@@ -2,14 +2,17 @@
 // configuration, open the store and its single writer, start the listeners, wait for SIGINT or
 // SIGTERM, stop the listeners and then the writer (so every acknowledged request is on disk).
 
+#include "ops/log/json_log.h"
 #include "server/args.h"
 #include "server/commands.h"
 #include "server/data_dir.h"
 #include "server/pos_listener.h"
+#include "server/serve_ops.h"
 #include "terminal_api/http/http_api_server.h"
 #include "terminal_api/http/key_ring_terminal_keys.h"
 #include "terminal_api/http/store_service_context.h"
 
+#include <atomic>
 #include <cstdio>
 
 #include <signal.h>
@@ -17,7 +20,7 @@
 namespace yika::server {
 
 int runServe(const std::vector<std::string>& argv) {
-    Args args(argv, {"--data", "--pos-port", "--http-port"}, {});
+    Args args(argv, {"--data", "--pos-port", "--http-port", "--ops-port"}, {});
     if (!args.ok() || !args.value("--data")) {
         std::fprintf(stderr, "yikad: %s\n",
                      args.ok() ? "serve needs --data DIR" : args.error().c_str());
@@ -33,21 +36,26 @@ int runServe(const std::vector<std::string>& argv) {
     auto opened = openRuntime(*args.value("--data"), false, [&](Config& c) {
         if (auto port = args.value("--pos-port")) c.pos.port = std::stoi(*port);
         if (auto port = args.value("--http-port")) c.http.port = std::stoi(*port);
+        if (auto port = args.value("--ops-port")) c.ops.port = std::stoi(*port);  // issue 8
     });
     if (!opened) {
         std::fprintf(stderr, "yikad: %s\n", opened.error().detail.c_str());
         return 1;
     }
     Runtime& rt = **opened;
+    if (Status logs_ok = configureLogs(rt.config); !logs_ok) {  // issue 8
+        std::fprintf(stderr, "yikad: %s\n", logs_ok.error().detail.c_str());
+        return 1;
+    }
     SystemClock clock;
     auto pos = PosListener::create(rt, clock);
     if (!pos) {
-        std::fprintf(stderr, "yikad: %s\n", pos.error().detail.c_str());
+        logs::error("startup_failed", {{"error", pos.error().detail}});
         return 1;
     }
     if (Status listening = (*pos)->start(static_cast<std::uint16_t>(rt.config.pos.port));
         !listening) {
-        std::fprintf(stderr, "yikad: terminal listener: %s\n", listening.error().detail.c_str());
+        logs::error("pos_listen_failed", {{"error", listening.error().detail}});
         return 1;
     }
     http::KeyRingTerminalKeys http_keys(rt.keys);
@@ -57,30 +65,47 @@ int runServe(const std::vector<std::string>& argv) {
             *rt.store, rt.pins, rt.vault, rt.config.policies, clock, http_keys,
             rt.config.http.limits);
     } catch (const StorageError& e) {
-        std::fprintf(stderr, "yikad: HTTP API: %s\n", e.what());
+        logs::error("http_startup_failed", {{"error", e.what()}});
         return 1;
     }
     http::HttpApiServer http_api(*http_context, rt.config.http.limits);
     if (Status listening =
             http_api.start(rt.config.http.address, static_cast<std::uint16_t>(rt.config.http.port));
         !listening) {
-        std::fprintf(stderr, "yikad: HTTP API: %s\n", listening.error().detail.c_str());
+        logs::error("http_listen_failed", {{"error", listening.error().detail}});
         return 1;
     }
+    // --- operations (issue 8): health and metrics listener, graceful stop ---
+    std::atomic<bool> stopping{false};
+    OpsServer ops(makeOpsEndpoints(rt, **pos, http_api, stopping),
+                  static_cast<int>(rt.config.ops.threads_max));
+    if (rt.config.ops.enabled) {
+        if (Status listening =
+                ops.start(rt.config.ops.address, static_cast<std::uint16_t>(rt.config.ops.port));
+            !listening) {
+            logs::error("ops_listen_failed", {{"error", listening.error().detail}});
+            return 1;
+        }
+    }
+    logs::info("serving", {{"data", rt.paths.dir},
+                           {"pos", rt.config.pos.address + ":" + std::to_string((*pos)->port())},
+                           {"http", rt.config.http.address + ":" + std::to_string(http_api.port())},
+                           {"ops", rt.config.ops.address + ":" + std::to_string(ops.port())}});
     std::printf(
         "yikad serving %s\n  ISO 8583 terminal port: %s:%u (TCP)\n"
-        "  terminal JSON API:      http://%s:%u/v1/terminal/ (spec: /v1/openapi.yaml)\n",
+        "  terminal JSON API:      http://%s:%u/v1/terminal/ (spec: /v1/openapi.yaml)\n"
+        "  health and metrics:     http://%s:%u/healthz /readyz /metrics\n",
         rt.paths.dir.c_str(), rt.config.pos.address.c_str(), (*pos)->port(),
-        rt.config.http.address.c_str(), http_api.port());
+        rt.config.http.address.c_str(), http_api.port(), rt.config.ops.address.c_str(), ops.port());
     std::fflush(stdout);
 
     int signal_number = 0;
     sigwait(&stop_signals, &signal_number);
-    std::printf("yikad: %s received, stopping\n", signal_number == SIGINT ? "SIGINT" : "SIGTERM");
-    http_api.stop();
-    (*pos)->stop();  // no new requests; replies still pending are dropped with the sockets
-    rt.store->writer().stop();  // commits what was queued
-    std::printf("yikad: stopped\n");
+    logs::info("stopping", {{"signal", signal_number == SIGINT ? "SIGINT" : "SIGTERM"}});
+    stopping.store(true);
+    stopGracefully(rt, **pos, http_api);
+    ops.stop();
+    logs::info("stopped");
     return 0;
 }
 

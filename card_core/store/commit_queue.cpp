@@ -1,5 +1,8 @@
 #include "card_core/store/commit_queue.h"
 
+#include "ops/log/json_log.h"
+#include "ops/metrics/yika_metrics.h"
+
 #include <sqlite3.h>
 
 #include <cstdio>
@@ -87,6 +90,7 @@ void CommitQueue::writerLoop() {
 void CommitQueue::commitBatch(std::deque<Item>& batch) {
     std::vector<Status> results(batch.size());
     std::optional<Error> batch_error;
+    const std::int64_t started_ns = metrics::steadyNowNs();  // metrics (issue 8)
     try {
         db_->exec("BEGIN IMMEDIATE");
         tx_.resetCaches();
@@ -112,10 +116,18 @@ void CommitQueue::commitBatch(std::deque<Item>& batch) {
         batch_error = makeError(e.code() == ErrorCode::StorageFull ? ErrorCode::StorageFull
                                                                    : ErrorCode::StorageUnavailable,
                                 e.what());
-        std::fprintf(stderr, "yika: commit of %zu operations failed: %s\n", batch.size(), e.what());
+        logs::error("commit_failed",
+                    {{"operations", std::to_string(batch.size())}, {"error", e.what()}});
         if (sqlite3_get_autocommit(db_->handle()) == 0) {
             sqlite3_exec(db_->handle(), "ROLLBACK", nullptr, nullptr, nullptr);
         }
+    }
+    // --- metrics (issue 8): relaxed atomic adds, after the commit so they never delay it ---
+    if (batch_error) {
+        metrics::yikaMetrics().commit_failures.add();
+    } else {
+        metrics::yikaMetrics().commit_batch_ops.observe(batch.size());
+        metrics::yikaMetrics().commit_duration_us.observe(metrics::elapsedUs(started_ns));
     }
     {
         std::lock_guard lock(mutex_);
@@ -172,7 +184,7 @@ void CommitQueue::checkpointLoop() {
             std::lock_guard checkpointing(checkpoint_mutex_);
             checkpoint_db_->checkpointPassive();
         } catch (const StorageError& e) {
-            std::fprintf(stderr, "yika: WAL checkpoint failed: %s\n", e.what());
+            logs::warn("checkpoint_failed", {{"error", e.what()}});
         }
         lock.lock();
     }

@@ -69,12 +69,17 @@ Status HttpApiServer::start(const std::string& address, std::uint16_t port) {
         // pool is shared by the whole process and capped at 16).
         pool_ = std::make_unique<Poco::ThreadPool>(std::min(kPoolThreadsMin, threads), threads,
                                                    kPoolIdleSeconds);
-        server_ = std::make_unique<Poco::Net::HTTPServer>(
+        auto server = std::make_unique<Poco::Net::HTTPServer>(
             new HandlerFactory(context_, limits_, replay_), *pool_, socket, params);
-        server_->start();
+        server->start();
+        std::lock_guard lock(server_mutex_);
+        server_ = std::move(server);
         port_ = socket.address().port();
     } catch (const Poco::Exception& e) {
-        server_.reset();
+        {
+            std::lock_guard lock(server_mutex_);
+            server_.reset();
+        }
         pool_.reset();
         return makeError(ErrorCode::InvalidArgument, "http: cannot listen on " + address + ":" +
                                                          std::to_string(port) + ": " +
@@ -85,13 +90,21 @@ Status HttpApiServer::start(const std::string& address, std::uint16_t port) {
 
 std::uint16_t HttpApiServer::port() const { return port_; }
 
+int HttpApiServer::currentConnections() const {  // issue 8
+    std::lock_guard lock(server_mutex_);
+    return server_ ? server_->currentConnections() : 0;
+}
+
 void HttpApiServer::stop() {
     if (!server_) return;
     // stopAll(false): stop accepting, let requests in progress finish and be answered, shut
     // idle keep-alive connections down instead of waiting out their timeout.
     server_->stopAll(false);
     pool_->joinAll();
-    server_.reset();
+    {
+        std::lock_guard lock(server_mutex_);
+        server_.reset();
+    }
     pool_.reset();
     port_ = 0;
 }

@@ -19,8 +19,10 @@
 #include "terminal_api/http/replay_cache.h"
 #include "terminal_api/http/service_context.h"
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 
 namespace Poco {
@@ -49,14 +51,18 @@ class HttpApiServer {
     std::uint16_t port() const;
     // Idempotent.
     void stop();
+    // Connections being served now, for metrics (issue 8); 0 when stopped. Any thread, also
+    // while stop() runs.
+    int currentConnections() const;
 
   private:
     ServiceContext& context_;
     const HttpApiLimits limits_;
     ReplayCache replay_;
     std::unique_ptr<Poco::ThreadPool> pool_;
+    mutable std::mutex server_mutex_;  // issue 8: server_'s replacement vs currentConnections()
     std::unique_ptr<Poco::Net::HTTPServer> server_;
-    std::uint16_t port_ = 0;
+    std::atomic<std::uint16_t> port_{0};  // read by readiness checks on other threads
 };
 
 }  // namespace yika::http

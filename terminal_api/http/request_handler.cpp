@@ -2,13 +2,14 @@
 
 #include "card_core/domain/card_number.h"
 #include "card_core/domain/store.h"
+#include "ops/log/json_log.h"
+#include "ops/metrics/yika_metrics.h"
 #include "terminal_api/http/json_body.h"
 #include "terminal_api/http/openapi_document.h"
 #include "terminal_api/http/operations.h"
 #include "terminal_api/http/request_signature.h"
 
 #include <Poco/Exception.h>
-#include <Poco/Logger.h>
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/Net/HTTPServerRequestImpl.h>
 #include <Poco/Net/NetException.h>
@@ -37,7 +38,10 @@ constexpr std::string_view kJsonType = "application/json";
 constexpr std::size_t kLingerBytesMax = 64 * 1024;
 constexpr auto kLingerTime = std::chrono::milliseconds(500);
 
-Poco::Logger& logger() { return Poco::Logger::get("yika.http"); }
+// Logs (issue 8): one JSON line per event; the request id is "<tid>:<nonce>" from the headers.
+std::string requestId(const Poco::Net::HTTPServerRequest& request) {
+    return request.get("X-Yika-Terminal", "") + ":" + request.get("X-Yika-Nonce", "");
+}
 
 Problem unauthenticated(std::string message) {
     return problemOf(HttpError::Unauthenticated, std::move(message));
@@ -189,22 +193,27 @@ RequestHandler::RequestHandler(ServiceContext& context, const HttpApiLimits& lim
 
 void RequestHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
                                    Poco::Net::HTTPServerResponse& response) {
+    const std::int64_t received_ns = metrics::steadyNowNs();  // metrics (issue 8)
+    metrics::yikaMetrics().http.in_progress.add();
     Reply reply;
     try {
         reply = process(request);
     } catch (const StorageError& e) {
-        logger().error("http: storage failed: %s", std::string(e.what()));
+        logs::error("http_storage_failed",
+                    {{"request_id", requestId(request)}, {"error", e.what()}});
         reply =
             problem(problemOf(makeError(e.code(), "storage is unavailable; nothing was changed")));
     } catch (const Poco::TimeoutException&) {
         reply = problem(problemOf(HttpError::RequestTimeout, "the request did not arrive in time"));
         reply.close = true;
     } catch (const Poco::Exception& e) {
-        logger().error("http: %s", e.displayText());
+        logs::error("http_internal_error",
+                    {{"request_id", requestId(request)}, {"error", e.displayText()}});
         reply = problem(problemOf(HttpError::Internal, "internal error"));
         reply.close = true;
     } catch (const std::exception& e) {
-        logger().error("http: %s", std::string(e.what()));
+        logs::error("http_internal_error",
+                    {{"request_id", requestId(request)}, {"error", e.what()}});
         reply = problem(problemOf(HttpError::Internal, "internal error"));
         reply.close = true;
     }
@@ -214,7 +223,20 @@ void RequestHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
     } catch (const Poco::Exception& e) {
         // The client went away; the outcome is durable and a retry with the same idempotency
         // key gets it.
-        logger().information("http: answer not delivered: %s", e.displayText());
+        logs::info("http_answer_not_delivered",
+                   {{"request_id", requestId(request)}, {"error", e.displayText()}});
+    }
+    // --- operations (issue 8): metrics and the request log ---
+    const std::string status = std::to_string(reply.status);
+    const std::uint64_t latency_us = metrics::elapsedUs(received_ns);
+    metrics::yikaMetrics().http.answered(status, latency_us);
+    metrics::yikaMetrics().http.in_progress.sub();
+    if (logs::enabled(logs::Level::Debug)) {
+        logs::debug("http_request", {{"request_id", requestId(request)},
+                                     {"method", request.getMethod()},
+                                     {"path", request.getURI()},
+                                     {"status", status},
+                                     {"latency_us", std::to_string(latency_us)}});
     }
 }
 
@@ -282,7 +304,7 @@ std::optional<Problem> RequestHandler::authenticate(const AuthHeaders& auth,
         case ReplayCache::Admit::Replayed:
             return problemOf(HttpError::ReplayedNonce, "X-Yika-Nonce was already used");
         case ReplayCache::Admit::Full:
-            logger().warning("http: replay cache full (http.replay_entries_max)");
+            logs::warn("http_replay_cache_full", {{"limit", "http.replay_entries_max"}});
             return problemOf(HttpError::Overloaded, "too many requests in the time window");
     }
     return std::nullopt;

@@ -2,6 +2,8 @@
 
 #include "card_core/domain/acceptance_service.h"
 #include "card_core/domain/card_number.h"
+#include "ops/log/json_log.h"
+#include "ops/metrics/yika_metrics.h"
 #include "terminal_api/iso8583/mandatory.h"
 #include "terminal_api/iso8583/subfields.h"
 #include "terminal_api/pos/response_mapping.h"
@@ -35,6 +37,7 @@ struct PosService::Pending {
     std::optional<SettlementAnswer> settlement;
     std::optional<Error> error;
     int batch_no = 0;
+    std::int64_t received_ns = 0;  // metrics (issue 8): latency from receipt to answer
 };
 
 namespace {
@@ -96,6 +99,7 @@ Result<TxnId> findOriginal(StoreTx& tx, const TerminalRef& ref, const Message& m
 PosService::PosService(PosDeps deps, FrameSink& sink) : deps_(deps), sink_(sink) {}
 
 void PosService::answerNow(ConnectionId id, const Message& request, ResponseCode code) {
+    metrics::yikaMetrics().iso8583.responses.add(iso8583::wireCode(code));  // issue 8
     Message response = iso8583::makeResponse(request);
     response.setResponseCode(code);
     sink_.reply(id, iso8583::encode(response));
@@ -103,8 +107,15 @@ void PosService::answerNow(ConnectionId id, const Message& request, ResponseCode
 
 void PosService::onFrame(ConnectionId id, std::span<const std::uint8_t> body) {
     stats_.requests.fetch_add(1, std::memory_order_relaxed);
+    // --- operations (issue 8): while draining for shutdown, take no new work; the terminal
+    // sees the connection close unanswered and reverses or retries after the restart.
+    if (draining_.load(std::memory_order_relaxed)) {
+        sink_.close(id);
+        return;
+    }
     auto p = std::make_shared<Pending>();
     p->conn = id;
+    p->received_ns = metrics::steadyNowNs();
     if (Status decoded = iso8583::decodeInto(body, deps_.limits, p->request); !decoded) {
         stats_.undecodable.fetch_add(1, std::memory_order_relaxed);
         sink_.close(id);
@@ -329,8 +340,13 @@ void PosService::submit(std::shared_ptr<Pending> p) {
         if (!status && !p->error) p->error = status.error();
         respond(*p);
     };
+    in_flight_.fetch_add(1, std::memory_order_relaxed);  // issue 8: drained at shutdown
+    metrics::yikaMetrics().iso8583.in_progress.add();
     if (!deps_.writer.submit(std::move(work), std::move(done))) {
+        in_flight_.fetch_sub(1, std::memory_order_relaxed);
+        metrics::yikaMetrics().iso8583.in_progress.sub();
         stats_.overloaded.fetch_add(1, std::memory_order_relaxed);
+        logs::warn("iso8583_overloaded", {{"request_id", requestId(p->ref)}});
         answerNow(p->conn, p->request, ResponseCode::SystemError);
     }
 }
@@ -395,6 +411,25 @@ void PosService::respond(Pending& p) {
         iso8583::setMac(body, *mac);
     }
     sink_.reply(p.conn, std::move(body));
+    // --- operations (issue 8): metrics, request log, drain accounting ---
+    std::uint64_t latency_us = metrics::elapsedUs(p.received_ns);
+    metrics::yikaMetrics().iso8583.answered(iso8583::wireCode(code), latency_us);
+    metrics::yikaMetrics().iso8583.in_progress.sub();
+    if (code == ResponseCode::SystemError) {
+        logs::warn("iso8583_system_error",
+                   {{"request_id", requestId(p.ref)},
+                    {"error", p.error ? std::string_view(p.error->detail) : std::string_view()}});
+    } else if (logs::enabled(logs::Level::Debug)) {
+        logs::debug("iso8583_request", {{"request_id", requestId(p.ref)},
+                                        {"code", iso8583::wireCode(code)},
+                                        {"latency_us", std::to_string(latency_us)}});
+    }
+    in_flight_.fetch_sub(1, std::memory_order_release);
+}
+
+// --- operations (issue 8) ---
+std::string PosService::requestId(const TerminalRef& ref) {
+    return ref.tid + ":" + std::to_string(ref.batch_no) + ":" + std::to_string(ref.trace_no);
 }
 
 }  // namespace yika::pos

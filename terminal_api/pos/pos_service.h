@@ -14,6 +14,7 @@
 // gets A0 (no MAC on that response); an unknown or disabled terminal, or a MID that is not the
 // terminal's, gets 05.
 
+#include "card_core/domain/acceptance_service.h"
 #include "card_core/domain/policies.h"
 #include "card_core/domain/secrets.h"
 #include "card_core/domain/time.h"
@@ -55,6 +56,15 @@ class PosService {
     void onFrame(ConnectionId id, std::span<const std::uint8_t> body);
     const PosStats& stats() const { return stats_; }
 
+    // --- operations (issue 8): graceful shutdown ---
+    // From now on every new frame closes its connection unanswered (the terminal reverses or
+    // retries later); requests already submitted are still answered. Thread-safe.
+    void drain() { draining_.store(true, std::memory_order_relaxed); }
+    // Requests submitted to the writer and not yet answered. Thread-safe.
+    std::int64_t inFlight() const { return in_flight_.load(std::memory_order_acquire); }
+    // "<tid>:<batch>:<trace>": the request id in logs.
+    static std::string requestId(const TerminalRef& ref);
+
   private:
     struct Pending;
     void submit(std::shared_ptr<Pending> p);
@@ -64,6 +74,8 @@ class PosService {
     PosDeps deps_;
     FrameSink& sink_;
     PosStats stats_;
+    std::atomic<bool> draining_{false};       // issue 8
+    std::atomic<std::int64_t> in_flight_{0};  // issue 8
 };
 
 }  // namespace yika::pos

@@ -91,7 +91,8 @@ Status EventLoop::open() {
     return Ok{};
 }
 
-void EventLoop::run(const std::atomic<bool>& stop_requested) {
+void EventLoop::run(const std::atomic<bool>& stop_requested,
+                    const std::atomic<bool>* accept_stop_requested) {
     YIKA_ASSERT(epoll_fd_ >= 0);
     std::array<epoll_event, kEventsPerWait> events{};
     now_ms_ = monotonicMs();
@@ -109,6 +110,12 @@ void EventLoop::run(const std::atomic<bool>& stop_requested) {
         if (now_ms_ >= next_tick_ms) {
             expireTimers();
             next_tick_ms = now_ms_ + limits_.timer_tick_ms;
+        }
+        if (!accept_stopped_ && accept_stop_requested != nullptr &&
+            accept_stop_requested->load(std::memory_order_acquire)) {
+            // Connections waiting in the backlog are reset when the listening socket closes.
+            setAccepting(false);
+            accept_stopped_ = true;
         }
     }
     // Stopping: replies already queued go out if the sockets take them at once, but no new frame
@@ -423,7 +430,7 @@ void EventLoop::expireTimers() {
     while (Connection* connection = frame_timers_.expired(now_ms_)) {
         closeConnection(*connection, CloseReason::Slow);
     }
-    if (!accepting_) {
+    if (!accepting_ && !accept_stopped_) {
         setAccepting(true);
     }
 }

@@ -74,8 +74,10 @@ class EventLoop {
 
     // Serves connections until stop_requested is set (the caller then wakes the mailbox), then
     // sends what the mailbox holds if the sockets take it at once and closes every connection.
-    // Precondition: open() succeeded. Call once.
-    void run(const std::atomic<bool>& stop_requested);
+    // Precondition: open() succeeded. Call once. Once `accept_stop_requested` (may be null) is
+    // set, no further connection is accepted (graceful stop: existing ones are still served).
+    void run(const std::atomic<bool>& stop_requested,
+             const std::atomic<bool>* accept_stop_requested = nullptr);
 
   private:
     enum class CloseReason : std::uint8_t {
@@ -123,8 +125,9 @@ class EventLoop {
 
     int epoll_fd_ = -1;
     bool accepting_ = true;
-    bool stopping_ = false;    // run() is closing down: deliver no more frames
-    std::int64_t now_ms_ = 0;  // the monotonic clock, read once per round of events
+    bool accept_stopped_ = false;  // graceful stop: accepting never resumes
+    bool stopping_ = false;        // run() is closing down: deliver no more frames
+    std::int64_t now_ms_ = 0;      // the monotonic clock, read once per round of events
     ConnectionId next_id_;
     DeadlineList<Connection> idle_timers_;
     DeadlineList<Connection> frame_timers_;

@@ -64,7 +64,7 @@ void TcpServer::start() {
     phase_ = Phase::Running;
     thread_ = std::thread([this] {
         ::pthread_setname_np(::pthread_self(), "yika-tcp");
-        loop_->run(stop_requested_);
+        loop_->run(stop_requested_, &accept_stop_requested_);
     });
 }
 
@@ -82,6 +82,13 @@ void TcpServer::stop() {
     loop_.reset();
     closeListenSocket();
     phase_ = Phase::Stopped;
+}
+
+void TcpServer::stopAccepting() {
+    accept_stop_requested_.store(true, std::memory_order_release);
+    if (phase_ == Phase::Running) {
+        mailbox_.wake();  // the loop checks the flag after its next round of events
+    }
 }
 
 void TcpServer::reply(ConnectionId id, std::vector<std::uint8_t> body) {

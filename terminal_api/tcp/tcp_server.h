@@ -69,6 +69,11 @@ class TcpServer {
     // onClosed calls. Later reply() and close() calls are dropped.
     void stop();
 
+    // Graceful stop, first step: accept no further connection; the open ones are still served
+    // (frames delivered, replies written) until stop(). Owner thread, like stop(); takes effect
+    // within one loop round. Idempotent.
+    void stopAccepting();
+
     // Queues `body` (a frame body; the server adds the 2-byte length) for connection `id` and
     // counts it as the answer to one of its frames. Dropped (counted in replies_dropped) if the
     // connection is gone, close() was called for it, or the server is stopped. Precondition:
@@ -97,6 +102,7 @@ class TcpServer {
     int listen_fd_ = -1;
     std::atomic<std::uint16_t> port_{0};
     std::atomic<bool> stop_requested_{false};
+    std::atomic<bool> accept_stop_requested_{false};
     std::thread thread_;
     Phase phase_ = Phase::Created;  // owner thread only
 };

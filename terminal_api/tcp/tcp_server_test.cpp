@@ -426,6 +426,30 @@ TEST(TcpServer, StopWithOpenConnectionsReturnsPromptly) {
     EXPECT_FALSE(refused.connected());  // the listening socket is closed
 }
 
+// Graceful stop (issue 8): after stopAccepting() the open connection is still served and a new
+// one waits in the backlog, never accepted.
+TEST(TcpServer, StopAcceptingKeepsServingOpenConnections) {
+    Fixture f;
+    f.echoAndStart();
+    Client open(f.server.port());
+    ASSERT_TRUE(open.connected());
+    const Bytes body = makeBody(5);
+    ASSERT_TRUE(open.sendFrame(body));
+    ASSERT_EQ(open.readFrame(), body);
+    f.server.stopAccepting();
+    // The echo goes through the mailbox, so by the time it arrives the loop has finished the
+    // round that saw the wake-up, and with it applied the flag.
+    ASSERT_TRUE(open.sendFrame(body));
+    ASSERT_EQ(open.readFrame(), body);
+    Client late(f.server.port());  // connects into the kernel's backlog
+    ASSERT_TRUE(late.sendFrame(body));
+    ASSERT_TRUE(open.sendFrame(body));
+    EXPECT_EQ(open.readFrame(), body);
+    EXPECT_EQ(f.server.stats().accepted, 1u);
+    EXPECT_EQ(f.server.stats().frames_in, 3u);
+    f.server.stop();
+}
+
 TEST(TcpServer, StopWithoutStartAndWithoutListen) {
     RecordingHandler handler;
     TcpServer never_listened(handler, testLimits());
