@@ -193,6 +193,8 @@ const std::map<std::string, Formatter>& formatters() {
                   intText([](const Config& c) { return c.store.queue.queue_ops_max; }));
         f.emplace("writer.checkpoint_interval_ms",
                   intText([](const Config& c) { return c.store.queue.checkpoint_interval_ms; }));
+        f.emplace("writer.wal_reset_frames",
+                  intText([](const Config& c) { return c.store.queue.wal_reset_frames; }));
         f.emplace("batch.cards_max",
                   intText([](const Config& c) { return c.policies.batch_cards_max; }));
         f.emplace("batch.chunk_cards",
