@@ -51,7 +51,9 @@ try a terminal:   $term sign-on
 load test:        build/terminal_api/term/yika-term load --port ${port:-5858} --terminals $t --cards $c --connections 4 --duration 5
 check the books:  build/server/yikad verify --data $data
 health, metrics:  curl -s http://127.0.0.1:8489/readyz; curl -s http://127.0.0.1:8489/metrics
-(the admin API and the cardholder portal are not built yet)
+cardholder portal: http://127.0.0.1:8482/ (register, bind a card from $c, pay a shop order;
+                  the demo web shop's key is in $data/demo/shop.csv, docs/portal-api.md)
+(the admin API is not built yet)
 
 INFO
     exec build/server/yikad serve --data "$data"

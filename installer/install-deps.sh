@@ -15,6 +15,11 @@ if [ "$mode" = "test" ]; then
   packages+=(clang libclang-rt-14-dev lintian)
   # A throwaway PostgreSQL 15 cluster (tests/support/pg_cluster.sh) and pgbench.
   packages+=(postgresql-15 postgresql-client-15)
+  # The portal's browser test: headless Debian chromium driven by playwright-core (npm; it
+  # needs Node.js 20 or later). npm ships with some nodejs builds (NodeSource): only added when
+  # missing, since Debian's npm package conflicts with those.
+  packages+=(chromium nodejs)
+  if ! command -v npm >/dev/null; then packages+=(npm); fi
 fi
 
 missing=()

@@ -218,9 +218,35 @@ const std::map<std::string, Formatter>& formatters() {
 }
 // --- end operations (issue 8) ---
 
+// --- cardholder portal and web-shop API (issue 4) ---
+std::map<std::string, Setter> portalSetters() {
+    std::map<std::string, Setter> out;
+    for (const portal::PortalLimitSetting& setting : portal::portalLimitSettings()) {
+        auto field = setting.field;
+        out.emplace(std::string(setting.key),
+                    intSetter(setting.min, setting.max,
+                              [field](Config& c, std::int64_t v) { c.portal.limits.*field = v; }));
+    }
+    out.emplace("portal.address", [](Config& c, const std::string& t) {
+        if (t.empty() || t.size() > 255) return false;
+        c.portal.address = t;
+        return true;
+    });
+    out.emplace("portal.port",
+                intSetter(0, 65535, [](Config& c, std::int64_t v) { c.portal.port = v; }));
+    out.emplace("portal.public_url", [](Config& c, const std::string& t) {
+        bool http = t.rfind("http://", 0) == 0 || t.rfind("https://", 0) == 0;
+        if (!t.empty() && (!http || t.size() > 255 || t.back() == '/')) return false;
+        c.portal.public_url = t;
+        return true;
+    });
+    return out;
+}
+
 const std::map<std::string, Setter>& setters() {
     static const std::map<std::string, Setter> kSetters = [] {
         std::map<std::string, Setter> all = httpSetters();
+        all.merge(portalSetters());
         all.merge(std::map<std::string, Setter>{
             {"pos.address",
              [](Config& c, const std::string& t) {
@@ -465,6 +491,14 @@ ops.backup_pages_per_step = 1024
 # copytruncate).
 log.level = info
 log.file =
+# Cardholder portal and web-shop payment API (docs/portal-api.md), on its own listener and
+# threads. public_url is the base of payment links given to shops (empty: http://address:port).
+# Limits (portal.threads_max, portal.password_threads, portal.password_queue_max,
+# portal.login_per_account_max, portal.bind_per_address_max, portal.session_ttl_ms, ...) default
+# as documented in portal/portal_limits.h and may be set here too.
+portal.address = 127.0.0.1
+portal.port = 8482
+portal.public_url =
 )";
 }
 
@@ -597,6 +631,9 @@ Result<Config> loadConfig(const std::string& path, const Environment& env) {
         return overridden.error();
     }
     if (Status limits = http::validateLimits(config.http.limits); !limits) {
+        return makeError(ErrorCode::InvalidArgument, path + ": " + limits.error().detail);
+    }
+    if (Status limits = portal::validatePortalLimits(config.portal.limits); !limits) {
         return makeError(ErrorCode::InvalidArgument, path + ": " + limits.error().detail);
     }
     return config;

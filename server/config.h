@@ -15,6 +15,8 @@
 #include <utility>
 #include <vector>
 
+#include "portal/portal_limits.h"
+
 namespace yika::server {
 
 // The ISO 8583 terminal listener (pos.*).
@@ -35,6 +37,14 @@ struct HttpConfig {
     std::string address = "127.0.0.1";
     std::int64_t port = 8480;
     http::HttpApiLimits limits;
+};
+
+// --- cardholder portal and web-shop API (issue 4): portal.* ---
+struct PortalConfig {
+    std::string address = "127.0.0.1";
+    std::int64_t port = 8482;
+    std::string public_url;  // base of payment links; empty: http://address:port
+    portal::PortalLimits limits;
 };
 
 struct Config {
@@ -61,6 +71,7 @@ struct Config {
         std::string file;            // log.file: empty = stderr; else appended to
     } log;
     // --- end operations (issue 8) ---
+    PortalConfig portal;  // --- cardholder portal (issue 4) ---
 };
 
 // The commented default file `yikad init` writes.

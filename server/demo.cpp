@@ -5,11 +5,13 @@
 #include "card_core/domain/issuance.h"
 #include "card_core/domain/sales_service.h"
 #include "card_core/domain/spend_service.h"
+#include "crypto/hex.h"
 #include "crypto/seal_key.h"
 #include "crypto/sealed_file.h"
 #include "server/commands.h"
 #include "server/production.h"
 #include "server/terminals.h"
+#include "terminal_api/http/request_signature.h"
 
 #include <sodium.h>
 
@@ -261,6 +263,19 @@ int loadDemoData(Runtime& rt) {
             terminals << t->tid << ',' << t->mid << ',' << t->tmk_hex << '\n';
         }
     }
+    // --- online accounts (issue 4): a web shop of Huamei, signing as its HTTP terminal WEBSHOP1.
+    // DATA/demo/shop.csv holds TID,MID,hex HTTP key (the shop's API secret; never printed).
+    {
+        auto shop = registerTerminal(rt, "898310048160001", "WEBSHOP1", "Demo web shop");
+        auto tmk = shop ? crypto::fromHex(shop->tmk_hex) : std::nullopt;
+        if (!shop || !tmk) {
+            std::fprintf(stderr, "yikad: demo web shop failed\n");
+            return 1;
+        }
+        http::HttpKey key = http::deriveHttpKey(*tmk, shop->tid);
+        std::ofstream shops(demo_dir + "/shop.csv");
+        shops << shop->tid << ',' << shop->mid << ',' << crypto::toHex(key) << '\n';
+    }
     if (Status s = writeDemoCards(rt, *sold, demo_dir + "/cards.csv"); !s) {
         std::fprintf(stderr, "yikad: demo cards file failed: %s\n", s.error().detail.c_str());
         return 1;
@@ -269,8 +284,8 @@ int loadDemoData(Runtime& rt) {
     std::printf(
         "demo data: 3 products, 4 merchants with a terminal each, 600 cards produced, %zu sold "
         "in 3 orders, %d purchases and 1 refund; ledger invariants %s\n"
-        "demo-only files: %s/terminals.csv (TID,MID,master key) and %s/cards.csv "
-        "(card number,PIN of the sold cards)\n",
+        "demo-only files: %s/terminals.csv (TID,MID,master key), %s/cards.csv "
+        "(card number,PIN of the sold cards) and shop.csv (web shop TID,MID,HTTP key)\n",
         sold->size(), approved, report.ok() ? "hold" : "VIOLATED", demo_dir.c_str(),
         demo_dir.c_str());
     if (!report.ok()) std::fputs(report.summary().c_str(), stderr);

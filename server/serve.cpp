@@ -15,12 +15,13 @@
 #include <atomic>
 #include <cstdio>
 
+#include "portal/portal_server.h"
 #include <signal.h>
 
 namespace yika::server {
 
 int runServe(const std::vector<std::string>& argv) {
-    Args args(argv, {"--data", "--pos-port", "--http-port", "--ops-port"}, {});
+    Args args(argv, {"--data", "--pos-port", "--http-port", "--ops-port", "--portal-port"}, {});
     if (!args.ok() || !args.value("--data")) {
         std::fprintf(stderr, "yikad: %s\n",
                      args.ok() ? "serve needs --data DIR" : args.error().c_str());
@@ -37,6 +38,7 @@ int runServe(const std::vector<std::string>& argv) {
         if (auto port = args.value("--pos-port")) c.pos.port = std::stoi(*port);
         if (auto port = args.value("--http-port")) c.http.port = std::stoi(*port);
         if (auto port = args.value("--ops-port")) c.ops.port = std::stoi(*port);  // issue 8
+        if (auto port = args.value("--portal-port")) c.portal.port = std::stoi(*port);
     });
     if (!opened) {
         std::fprintf(stderr, "yikad: %s\n", opened.error().detail.c_str());
@@ -75,6 +77,23 @@ int runServe(const std::vector<std::string>& argv) {
         logs::error("http_listen_failed", {{"error", listening.error().detail}});
         return 1;
     }
+    // --- cardholder portal and web-shop API (issue 4) ---
+    std::unique_ptr<portal::PortalServer> portal_server;
+    try {
+        portal_server = std::make_unique<portal::PortalServer>(
+            portal::PortalDeps{*rt.store, rt.pins, rt.vault, rt.config.policies, clock, rt.keys,
+                               http_keys},
+            portal::PortalOptions{rt.config.portal.limits, rt.config.portal.public_url});
+    } catch (const StorageError& e) {
+        logs::error("portal_failed", {{"error", e.what()}});
+        return 1;
+    }
+    if (Status listening = portal_server->start(rt.config.portal.address,
+                                                static_cast<std::uint16_t>(rt.config.portal.port));
+        !listening) {
+        logs::error("portal_listen_failed", {{"error", listening.error().detail}});
+        return 1;
+    }
     // --- operations (issue 8): health and metrics listener, graceful stop ---
     std::atomic<bool> stopping{false};
     OpsServer ops(makeOpsEndpoints(rt, **pos, http_api, stopping),
@@ -87,22 +106,27 @@ int runServe(const std::vector<std::string>& argv) {
             return 1;
         }
     }
-    logs::info("serving", {{"data", rt.paths.dir},
-                           {"pos", rt.config.pos.address + ":" + std::to_string((*pos)->port())},
-                           {"http", rt.config.http.address + ":" + std::to_string(http_api.port())},
-                           {"ops", rt.config.ops.address + ":" + std::to_string(ops.port())}});
+    logs::info("serving",
+               {{"data", rt.paths.dir},
+                {"pos", rt.config.pos.address + ":" + std::to_string((*pos)->port())},
+                {"http", rt.config.http.address + ":" + std::to_string(http_api.port())},
+                {"portal", rt.config.portal.address + ":" + std::to_string(portal_server->port())},
+                {"ops", rt.config.ops.address + ":" + std::to_string(ops.port())}});
     std::printf(
         "yikad serving %s\n  ISO 8583 terminal port: %s:%u (TCP)\n"
         "  terminal JSON API:      http://%s:%u/v1/terminal/ (spec: /v1/openapi.yaml)\n"
+        "  cardholder portal:      http://%s:%u/ (shop API: /v1/shop/orders)\n"
         "  health and metrics:     http://%s:%u/healthz /readyz /metrics\n",
         rt.paths.dir.c_str(), rt.config.pos.address.c_str(), (*pos)->port(),
-        rt.config.http.address.c_str(), http_api.port(), rt.config.ops.address.c_str(), ops.port());
+        rt.config.http.address.c_str(), http_api.port(), rt.config.portal.address.c_str(),
+        portal_server->port(), rt.config.ops.address.c_str(), ops.port());
     std::fflush(stdout);
 
     int signal_number = 0;
     sigwait(&stop_signals, &signal_number);
     logs::info("stopping", {{"signal", signal_number == SIGINT ? "SIGINT" : "SIGTERM"}});
     stopping.store(true);
+    portal_server->stop();  // finishes its requests; its writes go through the writer below
     stopGracefully(rt, **pos, http_api);
     ops.stop();
     logs::info("stopped");

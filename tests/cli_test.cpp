@@ -206,5 +206,34 @@ TEST_F(CliTest, BadArgumentsAreRefusedClearly) {
     }
 }
 
+// --- online accounts (issue 4) ---
+
+TEST_F(CliTest, InitDemoWritesTheWebShopKeyWithoutPrintingIt) {
+    CliRun init = yikad("init " + data() + " --demo");
+    ASSERT_EQ(init.exit_code, 0) << init.output;
+    std::ifstream in(dir_ / "demo/shop.csv");
+    std::string line;
+    ASSERT_TRUE(std::getline(in, line));
+    ASSERT_EQ(line.size(), 8u + 1 + 15 + 1 + 64) << "TID,MID,64 hex digits";
+    EXPECT_EQ(line.substr(0, 9), "WEBSHOP1,");
+    EXPECT_EQ(init.output.find(line.substr(25)), std::string::npos) << "the key was printed";
+}
+
+TEST_F(CliTest, BadPortalSettingsStopServeNamingTheKey) {
+    ASSERT_EQ(yikad("init " + data()).exit_code, 0);
+    for (std::string bad :
+         {"portal.threads_max = 0", "portal.public_url = ftp://x", "portal.no_such = 1"}) {
+        std::filesystem::copy_file(dir_ / "yikad.properties", dir_ / "good.properties",
+                                   std::filesystem::copy_options::overwrite_existing);
+        std::ofstream(dir_ / "yikad.properties", std::ios::app) << bad << "\n";
+        CliRun serve = yikad("serve " + data());
+        EXPECT_EQ(serve.exit_code, 1) << bad;
+        EXPECT_NE(serve.output.find(bad.substr(0, bad.find(' '))), std::string::npos)
+            << serve.output;
+        std::filesystem::copy_file(dir_ / "good.properties", dir_ / "yikad.properties",
+                                   std::filesystem::copy_options::overwrite_existing);
+    }
+}
+
 }  // namespace
 }  // namespace yika

@@ -27,6 +27,8 @@
 
 namespace yika {
 
+class AccountStoreTx;  // card_core/domain/account.h
+
 class StorageError : public std::runtime_error {
   public:
     StorageError(ErrorCode code, const std::string& what) : std::runtime_error(what), code_(code) {}
@@ -129,6 +131,10 @@ class StoreTx {
 
     virtual std::optional<EntryId> entryByEventKey(std::string_view event_key) = 0;
     virtual EntryId insertEntry(const JournalEntry& entry) = 0;  // assigns the id
+
+    // --- online accounts (issue 4) ---
+    // Accounts, bindings, sessions and payment orders, in this same transaction.
+    virtual AccountStoreTx& accounts() = 0;
 };
 
 }  // namespace yika

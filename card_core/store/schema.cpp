@@ -290,7 +290,97 @@ ALTER TABLE terminal_batch ADD COLUMN upload_count INTEGER;
 ALTER TABLE terminal_batch ADD COLUMN upload_ended_at_ms INTEGER;
 )SQL";
 
-constexpr std::array<const char*, 2> kMigrations = {kV1, kV2};
+// --- online accounts (issue 4) ---
+// Accounts, card bindings (a card in at most one account: card_id is the key), portal sessions
+// (only a keyed hash of each token), the audit log of portal failures, and web-shop payment
+// orders with their legs (each leg one card transaction), refunds and callbacks.
+constexpr const char* kV3Accounts = R"SQL(
+CREATE TABLE account (
+    id INTEGER PRIMARY KEY,
+    login TEXT NOT NULL UNIQUE,
+    password_hash TEXT NOT NULL,
+    pay_password_hash TEXT NOT NULL,
+    created_at_ms INTEGER NOT NULL
+);
+
+CREATE TABLE account_card (
+    card_id INTEGER PRIMARY KEY,
+    account_id INTEGER NOT NULL REFERENCES account(id),
+    bound_at_ms INTEGER NOT NULL
+);
+CREATE INDEX account_card_account ON account_card(account_id);
+
+CREATE TABLE account_session (
+    token_hash BLOB PRIMARY KEY,
+    account_id INTEGER NOT NULL,
+    created_at_ms INTEGER NOT NULL,
+    expires_at_ms INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX account_session_account ON account_session(account_id);
+
+CREATE TABLE account_audit (
+    id INTEGER PRIMARY KEY,
+    at_ms INTEGER NOT NULL,
+    account_id INTEGER,
+    client TEXT NOT NULL,
+    action TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    detail TEXT NOT NULL
+);
+CREATE TRIGGER account_audit_no_update BEFORE UPDATE ON account_audit
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER account_audit_no_delete BEFORE DELETE ON account_audit
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+
+CREATE TABLE payment_order (
+    id INTEGER PRIMARY KEY,
+    token TEXT NOT NULL UNIQUE,
+    merchant_id INTEGER NOT NULL REFERENCES merchant(id),
+    merchant_order_id TEXT NOT NULL,
+    currency INTEGER NOT NULL,
+    amount_minor INTEGER NOT NULL,
+    description TEXT NOT NULL,
+    return_url TEXT NOT NULL,
+    callback_url TEXT NOT NULL,
+    shop_tid TEXT NOT NULL,
+    state TEXT NOT NULL,
+    account_id INTEGER,
+    refunded_minor INTEGER NOT NULL,
+    created_at_ms INTEGER NOT NULL,
+    expires_at_ms INTEGER NOT NULL,
+    paid_at_ms INTEGER NOT NULL,
+    UNIQUE (merchant_id, merchant_order_id)
+);
+
+CREATE TABLE payment_leg (
+    order_id INTEGER NOT NULL REFERENCES payment_order(id),
+    seq INTEGER NOT NULL,
+    card_id INTEGER NOT NULL,
+    txn_id INTEGER NOT NULL UNIQUE,
+    amount_minor INTEGER NOT NULL,
+    PRIMARY KEY (order_id, seq)
+) WITHOUT ROWID;
+
+CREATE TABLE payment_refund (
+    order_id INTEGER NOT NULL REFERENCES payment_order(id),
+    refund_key TEXT NOT NULL,
+    amount_minor INTEGER NOT NULL,
+    at_ms INTEGER NOT NULL,
+    PRIMARY KEY (order_id, refund_key)
+) WITHOUT ROWID;
+
+CREATE TABLE shop_callback (
+    order_id INTEGER PRIMARY KEY REFERENCES payment_order(id),
+    url TEXT NOT NULL,
+    state TEXT NOT NULL,
+    attempts INTEGER NOT NULL,
+    next_at_ms INTEGER NOT NULL
+);
+CREATE INDEX shop_callback_due ON shop_callback(next_at_ms) WHERE state = 'PENDING';
+)SQL";
+
+// Applied in this order; a migration is never edited once released (add a new one).
+constexpr std::array<const char*, 3> kMigrations = {kV1, kV2, kV3Accounts};
 
 }  // namespace
 

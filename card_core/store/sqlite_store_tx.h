@@ -5,6 +5,7 @@
 // Not thread-safe: owned by the single writer thread.
 
 #include "card_core/domain/store.h"
+#include "card_core/store/sqlite_account_store_tx.h"
 #include "card_core/store/sqlite_db.h"
 
 #include <memory>
@@ -15,7 +16,7 @@ namespace yika::store {
 
 class SqliteStoreTx final : public StoreTx {
   public:
-    explicit SqliteStoreTx(Database& db) : db_(db) {}
+    explicit SqliteStoreTx(Database& db) : db_(db), accounts_(db) {}
 
     Date businessDate() override;
     void setBusinessDate(Date date) override;
@@ -93,6 +94,9 @@ class SqliteStoreTx final : public StoreTx {
     // outlives the writes it reflects.
     void resetCaches();
 
+    // --- online accounts (issue 4) ---
+    AccountStoreTx& accounts() override { return accounts_; }
+
   private:
     // The cached prepared statement for `sql` (the SQL text itself is the key).
     Statement& stmt(const char* sql);
@@ -104,6 +108,7 @@ class SqliteStoreTx final : public StoreTx {
     std::optional<Date> business_date_;
     std::unordered_map<ProductId, CardProduct> products_;
     std::unordered_map<MerchantId, Merchant> merchants_;
+    SqliteAccountStoreTx accounts_;  // --- online accounts (issue 4) ---
 };
 
 }  // namespace yika::store
