@@ -212,6 +212,15 @@ const std::map<std::string, Formatter>& formatters() {
                   intText([](const Config& c) { return c.ops.backup_pages_per_step; }));
         f.emplace("log.level", text([](const Config& c) { return c.log.level; }));
         f.emplace("log.file", text([](const Config& c) { return c.log.file; }));
+        // --- cardholder portal (issue 4) ---
+        for (const portal::PortalLimitSetting& setting : portal::portalLimitSettings()) {
+            auto field = setting.field;
+            f.emplace(std::string(setting.key),
+                      [field](const Config& c) { return std::to_string(c.portal.limits.*field); });
+        }
+        f.emplace("portal.address", text([](const Config& c) { return c.portal.address; }));
+        f.emplace("portal.port", intText([](const Config& c) { return c.portal.port; }));
+        f.emplace("portal.public_url", text([](const Config& c) { return c.portal.public_url; }));
         return f;
     }();
     return kFormatters;
@@ -491,14 +500,59 @@ ops.backup_pages_per_step = 1024
 # copytruncate).
 log.level = info
 log.file =
-# Cardholder portal and web-shop payment API (docs/portal-api.md), on its own listener and
-# threads. public_url is the base of payment links given to shops (empty: http://address:port).
-# Limits (portal.threads_max, portal.password_threads, portal.password_queue_max,
-# portal.login_per_account_max, portal.bind_per_address_max, portal.session_ttl_ms, ...) default
-# as documented in portal/portal_limits.h and may be set here too.
+
+# Cardholder portal (网上账户) and web-shop payment API (docs/portal-api.md), on its own
+# listener and threads. public_url is the base of payment links given to shops (empty:
+# http://address:port).
 portal.address = 127.0.0.1
 portal.port = 8482
 portal.public_url =
+# Request threads, connections waiting for one, socket read and keep-alive timeouts, request
+# body bytes, bytes of any JSON string (URLs), and how long an idle session lasts.
+portal.threads_max = 8
+portal.queued_max = 64
+portal.receive_timeout_ms = 10000
+portal.keep_alive_timeout_ms = 15000
+portal.body_bytes_max = 4096
+portal.json_string_bytes_max = 512
+portal.session_ttl_ms = 1800000
+# argon2id password hashing runs on its own small pool, apart from the terminal path: workers,
+# waiting hashes beyond which logins are told to try again (503), passes and memory per hash,
+# and the shortest password.
+portal.password_threads = 2
+portal.password_queue_max = 32
+portal.password_ops = 2
+portal.password_mem_kib = 65536
+portal.password_bytes_min = 8
+# Rate limits per window: logins per account and per client address, card bindings per account
+# and per address, and the counters kept in memory.
+portal.rate_window_ms = 600000
+portal.login_per_account_max = 10
+portal.login_per_address_max = 50
+portal.bind_per_account_max = 10
+portal.bind_per_address_max = 30
+portal.rate_entries_max = 100000
+# Cards one account may bind, and history rows a page shows.
+portal.cards_per_account_max = 20
+portal.history_rows_max = 50
+# Payment orders: default and longest life of an order a shop creates.
+portal.order_ttl_default_ms = 1800000
+portal.order_ttl_max_ms = 604800000
+# Shop request signatures: allowed clock difference, nonces remembered, nonce cache buckets.
+portal.clock_skew_ms = 300000
+portal.replay_entries_max = 100000
+portal.replay_bucket_ms = 10000
+# Signed callbacks to shops: attempts, first and longest backoff, timeout per attempt, and how
+# often the dispatcher looks for due callbacks.
+portal.callback_attempts_max = 8
+portal.callback_backoff_ms = 1000
+portal.callback_backoff_max_ms = 600000
+portal.callback_timeout_ms = 5000
+portal.callback_poll_ms = 500
+# Retry-After (seconds) on 503 answers, shops' keys cached and how long before one is re-read.
+portal.retry_after_s = 1
+portal.shops_cached_max = 10000
+portal.shop_cache_ttl_ms = 60000
 )";
 }
 
