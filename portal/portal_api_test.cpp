@@ -425,6 +425,36 @@ TEST_F(PortalApi, BindingIsRateLimitedPerAccount) {
     EXPECT_EQ(auditRows("rate_limited"), 1);
 }
 
+// The per-address limits hold across accounts: one client address trying many accounts or
+// many cards is stopped even though no single account reached its own limit.
+TEST_F(PortalApi, LoginAndBindingAreRateLimitedPerClientAddress) {
+    PortalLimits limits;
+    limits.login_per_address_max = 4;
+    limits.bind_per_address_max = 2;
+    start(limits);
+    account("13800138001");
+    account("13800138002");
+    PortalClient c = client();
+    for (int i = 0; i < 4; ++i) {
+        const char* login = i % 2 == 0 ? "13800138001" : "13800138002";
+        EXPECT_EQ(c.post("/api/login", credentials(login, "wrong-password")).status, 401);
+    }
+    Answer limited = c.post("/api/login", credentials("13800138001", kPassword));
+    EXPECT_EQ(limited.status, 429);
+    EXPECT_EQ(limited.errorCode(), "rate_limited");
+
+    auto sold = cards(1, Money::fromMinor(10'000, Currency::Cny));
+    PortalClient a = account("13800138003");
+    PortalClient b = account("13800138004");
+    EXPECT_EQ(a.post("/api/cards/bind", bindBody(sold[0], wrongPin(sold[0].pin))).status, 422);
+    EXPECT_EQ(b.post("/api/cards/bind", bindBody(sold[0], wrongPin(sold[0].pin))).status, 422);
+    Answer bind_limited = a.post("/api/cards/bind", bindBody(sold[0], sold[0].pin));
+    EXPECT_EQ(bind_limited.status, 429);
+    EXPECT_EQ(a.get("/api/cards").body.find("\"card_id\""), std::string::npos);
+    world_.clock.advanceMs(limits.rate_window_ms);
+    EXPECT_EQ(a.post("/api/cards/bind", bindBody(sold[0], sold[0].pin)).status, 200);
+}
+
 TEST_F(PortalApi, FreezeUnbindAndOtherAccountsCards) {
     auto sold = cards(1, Money::fromMinor(10'000, Currency::Cny));
     PortalClient c = account("13800138000");
