@@ -10,6 +10,7 @@
 #include "terminal_api/iso8583/codec.h"
 #include "terminal_api/term/requests.h"
 #include "terminal_api/term/tcp_link.h"
+#include "tests/support/yikad_process.h"
 
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
@@ -46,35 +47,10 @@ using iso8583::TransactionType;
 constexpr int kTimeoutMs = 5000;
 constexpr std::int64_t kAmountMinor = 100;
 
-struct CliRun {
-    int exit_code;
-    std::string output;
-};
+using testing::CliRun;
+using testing::readCsv;
 
-CliRun yikad(const std::string& args) {
-    std::string command = std::string(YIKAD_PATH) + " " + args + " 2>&1";
-    FILE* pipe = ::popen(command.c_str(), "r");
-    EXPECT_NE(pipe, nullptr);
-    std::string out;
-    std::array<char, 4096> buf{};
-    while (std::size_t n = std::fread(buf.data(), 1, buf.size(), pipe)) out.append(buf.data(), n);
-    int status = ::pclose(pipe);
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
-
-std::vector<std::vector<std::string>> readCsv(const std::filesystem::path& path) {
-    std::vector<std::vector<std::string>> rows;
-    std::ifstream in(path);
-    std::string line;
-    while (std::getline(in, line)) {
-        std::vector<std::string> fields;
-        std::istringstream s(line);
-        std::string f;
-        while (std::getline(s, f, ',')) fields.push_back(f);
-        rows.push_back(fields);
-    }
-    return rows;
-}
+CliRun yikad(const std::string& args) { return testing::runYikad(YIKAD_PATH, args); }
 
 std::pair<int, std::string> httpGet(std::uint16_t port, const std::string& path) {
     Poco::Net::HTTPClientSession session("127.0.0.1", port);
@@ -171,73 +147,25 @@ class OpsEndToEnd : public ::testing::Test {
         ASSERT_EQ(init.exit_code, 0) << init.output;
     }
     void TearDown() override {
-        if (pid_ > 0) {
-            ::kill(pid_, SIGKILL);
-            ::waitpid(pid_, nullptr, 0);
-        }
+        server_.reset();
         std::filesystem::remove_all(dir_);
     }
     std::filesystem::path data() const { return dir_ / "data"; }
     std::filesystem::path log() const { return dir_ / "yikad.log"; }
 
-    // Starts `yikad serve` on ephemeral ports with request logging through the environment,
-    // stderr (the JSON log) to log(); reads the ports from its banner.
+    // Starts `yikad serve` on ephemeral ports with request logging through the environment
+    // (stderr, the JSON log, goes to log() through log.file).
     void startServer() {
-        int out[2];
-        ASSERT_EQ(::pipe2(out, O_CLOEXEC), 0);
-        std::vector<std::string> env_text;
-        for (char** e = environ; *e != nullptr; ++e) env_text.emplace_back(*e);
-        env_text.emplace_back("YIKA_LOG_LEVEL=debug");
-        env_text.emplace_back("YIKA_LOG_FILE=" + log().string());  // log.file, appended to
-        std::vector<char*> envp;
-        for (auto& e : env_text) envp.push_back(e.data());
-        envp.push_back(nullptr);
-        std::string data_dir = data().string();
-        std::string stderr_path = (dir_ / "stderr.txt").string();
-        pid_ = ::fork();
-        ASSERT_GE(pid_, 0);
-        if (pid_ == 0) {
-            ::dup2(out[1], STDOUT_FILENO);
-            int log_fd = ::open(stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-            ::dup2(log_fd, STDERR_FILENO);
-            const char* argv[] = {"yikad",      "serve", "--data",      data_dir.c_str(),
-                                  "--pos-port", "0",     "--http-port", "0",
-                                  "--ops-port", "0",     nullptr};
-            ::execve(YIKAD_PATH, const_cast<char**>(argv), envp.data());
-            ::_exit(127);
-        }
-        ::close(out[1]);
-        FILE* banner = ::fdopen(out[0], "r");
-        ASSERT_NE(banner, nullptr);
-        std::array<char, 512> line{};
-        std::smatch match;
-        while (std::fgets(line.data(), static_cast<int>(line.size()), banner) != nullptr) {
-            std::string text(line.data());
-            if (std::regex_search(text, match, std::regex(R"(terminal port: [0-9.]+:(\d+))"))) {
-                pos_port_ = static_cast<std::uint16_t>(std::stoi(match[1]));
-            }
-            if (std::regex_search(text, match, std::regex(R"(JSON API: +http://[0-9.]+:(\d+))"))) {
-                http_port_ = static_cast<std::uint16_t>(std::stoi(match[1]));
-            }
-            if (std::regex_search(text, match, std::regex(R"(metrics: +http://[0-9.]+:(\d+))"))) {
-                ops_port_ = static_cast<std::uint16_t>(std::stoi(match[1]));
-                break;
-            }
-        }
-        std::fclose(banner);
-        ASSERT_NE(pos_port_, 0);
-        ASSERT_NE(ops_port_, 0) << "no banner; log:\n" << readLog();
-        ASSERT_NE(http_port_, 0);
+        server_ = std::make_unique<testing::YikadProcess>(YIKAD_PATH, data(), dir_ / "stderr.txt");
+        ASSERT_TRUE(server_->start({"YIKA_LOG_LEVEL=debug", "YIKA_LOG_FILE=" + log().string()}))
+            << server_->error();
+        pos_port_ = server_->posPort();
+        http_port_ = server_->httpPort();
+        ops_port_ = server_->opsPort();
     }
 
     // SIGTERM, then the exit status (bounded by the test's timeout).
-    int stopServer() {
-        ::kill(pid_, SIGTERM);
-        int status = 0;
-        ::waitpid(pid_, &status, 0);
-        pid_ = -1;
-        return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    }
+    int stopServer() { return server_->stop(); }
 
     std::string readLog() const {
         std::ifstream in(log());
@@ -245,7 +173,7 @@ class OpsEndToEnd : public ::testing::Test {
     }
 
     std::filesystem::path dir_;
-    pid_t pid_ = -1;
+    std::unique_ptr<testing::YikadProcess> server_;
     std::uint16_t pos_port_ = 0;
     std::uint16_t ops_port_ = 0;
     std::uint16_t http_port_ = 0;
