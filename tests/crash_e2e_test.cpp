@@ -13,11 +13,9 @@
 // left a request committed but unanswered, and those that left one not committed).
 
 #include "card_core/domain/txn.h"
-#include "crypto/hex.h"
 #include "server/data_dir.h"
-#include "terminal_api/iso8583/codec.h"
 #include "terminal_api/term/requests.h"
-#include "terminal_api/term/tcp_link.h"
+#include "tests/support/pos_terminal.h"
 #include "tests/support/yikad_process.h"
 
 #include <gtest/gtest.h>
@@ -93,58 +91,6 @@ struct Round {
         std::unique_lock lock(mutex);
         return changed.wait_for(lock, std::chrono::seconds(20), [&] { return answered >= n; });
     }
-};
-
-// One terminal's connection: sign-on, then requests with MACs under its session keys.
-class Terminal {
-  public:
-    static std::optional<Terminal> connect(std::uint16_t port, const std::vector<std::string>& row,
-                                           std::uint32_t& trace) {
-        auto link = term::TcpLink::connect("127.0.0.1", port, kTimeoutMs);
-        if (!link.ok()) return std::nullopt;
-        Terminal t(std::move(*link), row);
-        auto answer = t.exchange(term::sealFrame(term::buildSignOn(t.context_, trace), {}));
-        trace = term::nextTrace(trace);
-        if (!answer) return std::nullopt;
-        auto accepted = term::acceptSignOnResponse(*answer, t.tmk_, row[0]);
-        if (!accepted.ok()) return std::nullopt;
-        t.context_.batch = accepted->batch;
-        t.keys_.emplace(crypto::deriveSessionKeys(t.tmk_, row[0], accepted->nonce));
-        return t;
-    }
-
-    // The purchase of kAmountMinor with `trace` on `pan`; nullopt if the connection fails.
-    std::optional<Message> purchase(std::uint32_t trace, const std::string& pan) {
-        term::CardRequest r;
-        r.type = TransactionType::Purchase;
-        r.pan = pan;
-        r.amount = Money::fromMinor(kAmountMinor, Currency::Cny);
-        r.trace = trace;
-        auto m = term::buildCardRequest(context_, r, keys_->pin_key.span());
-        if (!m.ok()) return std::nullopt;
-        return exchange(term::sealFrame(*m, keys_->mac_key.span()));
-    }
-
-  private:
-    Terminal(term::TcpLink link, const std::vector<std::string>& row)
-        : link_(std::move(link)), context_{row[0], row[1], "000001"} {
-        auto tmk = crypto::fromHex(row[2]);
-        if (tmk) tmk_.assign(tmk->begin(), tmk->end());
-    }
-
-    std::optional<Message> exchange(const Bytes& frame) {
-        if (!link_.send(frame, kTimeoutMs).ok()) return std::nullopt;
-        auto body = link_.receiveFrame({}, kTimeoutMs);
-        if (!body.ok()) return std::nullopt;
-        auto m = iso8583::decode(*body, {});
-        if (!m.ok()) return std::nullopt;
-        return *m;
-    }
-
-    term::TcpLink link_;
-    term::TerminalContext context_;
-    Bytes tmk_;
-    std::optional<crypto::SessionKeys> keys_;
 };
 
 class CrashEndToEnd : public ::testing::Test {
@@ -239,11 +185,12 @@ TEST_F(CrashEndToEnd, SigkillUnderLoadLosesNoApprovalAndRetriesGetTheirFirstAnsw
 
         // Retry every request of the round before the kill, from its own terminal.
         for (std::size_t t = 0; t < kTerminals; ++t) {
-            auto terminal = Terminal::connect(server_->posPort(), terminals_[t], traces[t]);
+            auto terminal =
+                testing::PosTerminal::connect(server_->posPort(), terminals_[t], traces[t]);
             ASSERT_TRUE(terminal.has_value()) << "terminal " << t << " cannot sign on";
             for (Request& r : previous) {
                 if (r.terminal != t) continue;
-                auto answer = terminal->purchase(r.trace, cards_[r.card][0]);
+                auto answer = terminal->purchase(r.trace, cards_[r.card][0], kAmountMinor);
                 ASSERT_TRUE(answer.has_value()) << "retry of trace " << r.trace;
                 ASSERT_EQ(answer->responseCode(), ResponseCode::Approved)
                     << "retry of trace " << r.trace << " answered "
@@ -268,7 +215,7 @@ TEST_F(CrashEndToEnd, SigkillUnderLoadLosesNoApprovalAndRetriesGetTheirFirstAnsw
         std::vector<std::thread> buyers;
         for (std::size_t t = 0; t < kTerminals; ++t) {
             buyers.emplace_back([&, t, port = server_->posPort()] {
-                auto terminal = Terminal::connect(port, terminals_[t], traces[t]);
+                auto terminal = testing::PosTerminal::connect(port, terminals_[t], traces[t]);
                 if (!terminal) return;  // killed during the sign-on
                 for (std::size_t i = 0; !stop.load(); ++i) {
                     Request r;
@@ -277,7 +224,7 @@ TEST_F(CrashEndToEnd, SigkillUnderLoadLosesNoApprovalAndRetriesGetTheirFirstAnsw
                     traces[t] = term::nextTrace(traces[t]);
                     r.card = kFirstCard + (t + kTerminals * (r.trace % 7)) % kCards;
                     const std::size_t index = round.add(r);
-                    auto answer = terminal->purchase(r.trace, cards_[r.card][0]);
+                    auto answer = terminal->purchase(r.trace, cards_[r.card][0], kAmountMinor);
                     if (!answer) return;  // killed: this request is unanswered
                     round.answer(index, *answer);
                 }

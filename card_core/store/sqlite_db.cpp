@@ -1,15 +1,41 @@
 #include "card_core/store/sqlite_db.h"
 
+#include "ops/log/json_log.h"
+
 #include <sqlite3.h>
 
+#include <cstdio>
+#include <cstdlib>
 #include <mutex>
 
 namespace yika::store {
+
+namespace {
+
+// A failed fsync is never retried and never answered: the kernel may already have dropped the
+// dirty pages it could not write and reports the failure once, so a later fsync can succeed
+// with the data lost (PostgreSQL's "fsyncgate", 2018). Whatever the writer was about to
+// acknowledge may not be on disk, so the process stops here, before telling anyone; at the next
+// start SQLite recovers from what the WAL durably holds, and terminals retry or reverse.
+[[noreturn]] void stopOnFailedSync(std::string_view what, const std::string& message) {
+    logs::error("fsync_failed", {{"operation", std::string(what)}, {"error", message}});
+    std::fprintf(stderr, "yika: fsync failed (%s: %s); stopping without acknowledging\n",
+                 std::string(what).c_str(), message.c_str());
+    std::fflush(stderr);
+    std::abort();
+}
+
+}  // namespace
 
 void check(sqlite3* db, int rc, std::string_view what) {
     if (rc == SQLITE_OK || rc == SQLITE_ROW || rc == SQLITE_DONE) return;
     int primary = rc & 0xff;
     std::string message = std::string(what) + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+    const int extended = db ? sqlite3_extended_errcode(db) : rc;
+    if (rc == SQLITE_IOERR_FSYNC || rc == SQLITE_IOERR_DIR_FSYNC ||
+        extended == SQLITE_IOERR_FSYNC || extended == SQLITE_IOERR_DIR_FSYNC) {
+        stopOnFailedSync(what, message);
+    }
     if (primary == SQLITE_FULL) throw StorageError(ErrorCode::StorageFull, message);
     if (primary == SQLITE_CONSTRAINT) throw StorageError(ErrorCode::Duplicate, message);
     throw StorageError(ErrorCode::StorageUnavailable, message);
