@@ -29,9 +29,16 @@ std::optional<iso8583::Message> PosTerminal::purchase(std::uint32_t trace, const
     r.pan = pan;
     r.amount = Money::fromMinor(amount_minor, Currency::Cny);
     r.trace = trace;
-    auto m = term::buildCardRequest(context_, r, keys_->pin_key.span());
+    return cardRequest(r);
+}
+
+std::optional<iso8583::Message> PosTerminal::cardRequest(const term::CardRequest& request,
+                                                         bool corrupt_mac) {
+    auto m = term::buildCardRequest(context_, request, keys_->pin_key.span());
     if (!m.ok()) return std::nullopt;
-    return exchange(term::sealFrame(*m, keys_->mac_key.span()));
+    iso8583::Bytes frame = term::sealFrame(*m, keys_->mac_key.span());
+    if (corrupt_mac) frame.back() ^= 0x01;  // field 64 is the frame's last 8 bytes
+    return exchange(frame);
 }
 
 PosTerminal::PosTerminal(term::TcpLink link, const std::vector<std::string>& row, int timeout_ms)
@@ -44,6 +51,7 @@ std::optional<iso8583::Message> PosTerminal::exchange(const iso8583::Bytes& fram
     if (!link_.send(frame, timeout_ms_).ok()) return std::nullopt;
     auto body = link_.receiveFrame({}, timeout_ms_);
     if (!body.ok()) return std::nullopt;
+    received_.push_back(*body);
     auto m = iso8583::decode(*body, {});
     if (!m.ok()) return std::nullopt;
     return *m;

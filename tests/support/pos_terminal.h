@@ -28,6 +28,12 @@ class PosTerminal {
     // connection fails (the host went away).
     std::optional<iso8583::Message> purchase(std::uint32_t trace, const std::string& pan,
                                              std::int64_t amount_minor);
+    // Any card request (a PIN is encrypted under the session PIN key), MAC'd with the session
+    // MAC key, or with a wrong MAC when `corrupt_mac`.
+    std::optional<iso8583::Message> cardRequest(const term::CardRequest& request,
+                                                bool corrupt_mac = false);
+    // Every response frame body received so far, for tests that look for secrets in them.
+    const std::vector<iso8583::Bytes>& received() const { return received_; }
 
   private:
     PosTerminal(term::TcpLink link, const std::vector<std::string>& row, int timeout_ms);
@@ -38,6 +44,7 @@ class PosTerminal {
     iso8583::Bytes tmk_;
     std::optional<crypto::SessionKeys> keys_;
     int timeout_ms_;
+    std::vector<iso8583::Bytes> received_;
 };
 
 }  // namespace yika::testing

@@ -51,7 +51,7 @@ YikadProcess::~YikadProcess() { kill(); }
 
 bool YikadProcess::start(const std::vector<std::string>& extra_env) {
     kill();
-    pos_port_ = http_port_ = ops_port_ = 0;
+    pos_port_ = http_port_ = ops_port_ = portal_port_ = 0;
     int out[2];
     if (::pipe2(out, O_CLOEXEC) != 0) {
         error_ = "pipe2 failed";
@@ -87,6 +87,7 @@ bool YikadProcess::start(const std::vector<std::string>& extra_env) {
     const std::regex pos(R"(terminal port: [0-9.]+:(\d+))");
     const std::regex http(R"(JSON API: +http://[0-9.]+:(\d+))");
     const std::regex ops(R"(metrics: +http://[0-9.]+:(\d+))");
+    const std::regex portal(R"(cardholder portal: +http://[0-9.]+:(\d+))");
     // The banner's last line is the ops listener's; reading stops there or at end of file
     // (yikad exited).
     while (std::fgets(line.data(), static_cast<int>(line.size()), banner) != nullptr) {
@@ -95,6 +96,9 @@ bool YikadProcess::start(const std::vector<std::string>& extra_env) {
             pos_port_ = static_cast<std::uint16_t>(std::stoi(match[1]));
         if (std::regex_search(text, match, http))
             http_port_ = static_cast<std::uint16_t>(std::stoi(match[1]));
+        if (std::regex_search(text, match, portal)) {
+            portal_port_ = static_cast<std::uint16_t>(std::stoi(match[1]));
+        }
         if (std::regex_search(text, match, ops)) {
             ops_port_ = static_cast<std::uint16_t>(std::stoi(match[1]));
             break;

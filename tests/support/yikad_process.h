@@ -45,6 +45,7 @@ class YikadProcess {
     std::uint16_t posPort() const { return pos_port_; }
     std::uint16_t httpPort() const { return http_port_; }
     std::uint16_t opsPort() const { return ops_port_; }
+    std::uint16_t portalPort() const { return portal_port_; }
     const std::string& error() const { return error_; }
     std::string stderrText() const;
 
@@ -56,6 +57,7 @@ class YikadProcess {
     std::uint16_t pos_port_ = 0;
     std::uint16_t http_port_ = 0;
     std::uint16_t ops_port_ = 0;
+    std::uint16_t portal_port_ = 0;
     std::string error_;
 };
 
