@@ -1,19 +1,26 @@
-#!/ usr / bin / env bash
-#A throwaway PostgreSQL 15 cluster for tests and benchmarks(Debian's postgresql-15 packages):
+#!/usr/bin/env bash
+# A throwaway PostgreSQL 15 cluster for tests and benchmarks (Debian's postgresql-15 packages):
 #
-#tests / support / pg_cluster.sh start DIR[extra postgres - c settings...] prints the socket dir
-#tests / support / pg_cluster.sh stop DIR
+#   tests/support/pg_cluster.sh start DIR [extra postgres -c settings...]   prints the socket dir
+#   tests/support/pg_cluster.sh stop DIR
 #
-#The cluster lives in DIR(data in DIR / data, the Unix socket in DIR), listens on no TCP port,
-#trusts local connections for user `yika`, and is removed by `stop`.PostgreSQL refuses to
-#run as root, so under root the cluster runs as the `postgres` system user(created by the
-#postgresql package) or, failing that, `nobody`.
-set - euo pipefail pg_bin = / usr / lib / postgresql / 15 / bin cmd = "${1:?start|stop}" dir =
-                                "${2:?cluster folder}" shift 2 as_owner() {
-    if
-        ["$(id -u)" - eq 0];
-    then local owner = postgres id - u postgres > / dev / null 2 > & 1 || owner =
-                           nobody runuser - u "$owner" --"$@" else "$@" fi
+# The cluster lives in DIR (data in DIR/data, the Unix socket in DIR), listens on no TCP port,
+# trusts local connections for user `yika`, and is removed by `stop`. PostgreSQL refuses to
+# run as root, so under root the cluster runs as the `postgres` system user (created by the
+# postgresql package) or, failing that, `nobody`.
+set -euo pipefail
+pg_bin=/usr/lib/postgresql/15/bin
+cmd="${1:?start|stop}"
+dir="${2:?cluster folder}"
+shift 2
+as_owner() {
+  if [ "$(id -u)" -eq 0 ]; then
+    local owner=postgres
+    id -u postgres >/dev/null 2>&1 || owner=nobody
+    runuser -u "$owner" -- "$@"
+  else
+    "$@"
+  fi
 }
 case "$cmd" in
   start)
