@@ -230,11 +230,12 @@ int loadDemoData(Runtime& rt) {
         }
     }
     if (first_purchase) {
-        auto refunded = demo.writer().run<CardTxn>([&](StoreTx& tx) {
-            return refund(tx,
-                          {*first_purchase, Money::fromMinor(500, Currency::Cny), "demo-refund-1"},
-                          demo.clock.nowMs());
-        });
+        RefundRequest demo_refund;
+        demo_refund.original_id = *first_purchase;
+        demo_refund.amount = Money::fromMinor(500, Currency::Cny);
+        demo_refund.idem_key = "demo-refund-1";
+        auto refunded = demo.writer().run<CardTxn>(
+            [&](StoreTx& tx) { return refund(tx, demo_refund, demo.clock.nowMs()); });
         if (!refunded) {
             std::fprintf(stderr, "yikad: demo refund failed: %s\n",
                          refunded.error().detail.c_str());

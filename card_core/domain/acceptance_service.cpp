@@ -62,7 +62,8 @@ Result<CardTxn> authorizeAt(StoreTx& tx, const TerminalRef& ref, const Bytes& pa
     }
     PurchaseRequest request{card->id, ref.merchant_id, amount,       requestKey(ref), pin,
                             hold,     ref.terminal_id, ref.batch_no, ref.trace_no};
-    return purchase(tx, request, deps.pins, deps.policies, now_ms);
+    // The request key was looked up first thing above, and the card read.
+    return purchaseLoaded(tx, request, std::move(*card), deps.pins, deps.policies, now_ms);
 }
 
 Result<CardTxn> findOriginal(StoreTx& tx, const TerminalRef& ref, TxnId id) {
@@ -207,13 +208,14 @@ Result<CardTxn> terminalRefund(StoreTx& tx, const TerminalRef& ref, TxnId origin
     if (original->kind != TxnKind::Purchase && original->kind != TxnKind::PreAuthCompletion) {
         return makeError(ErrorCode::OriginalNotFound, "only purchases are refunded");
     }
-    auto refunded = refund(tx, {original_id, amount, requestKey(ref)}, now_ms);
-    if (!refunded) return refunded;
-    refunded->terminal_id = ref.terminal_id;
-    refunded->batch_no = ref.batch_no;
-    refunded->trace_no = ref.trace_no;
-    tx.updateTxn(*refunded);
-    return refunded;
+    RefundRequest request;
+    request.original_id = original_id;
+    request.amount = amount;
+    request.idem_key = requestKey(ref);
+    request.terminal_id = ref.terminal_id;
+    request.batch_no = ref.batch_no;
+    request.trace_no = ref.trace_no;
+    return refund(tx, request, now_ms);
 }
 
 namespace {

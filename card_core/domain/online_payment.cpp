@@ -258,7 +258,10 @@ Result<PaidOrder> refundPaymentOrder(StoreTx& tx, MerchantId merchant, PaymentOr
         Money leg_left = *original->amount.minus(original->refunded);
         if (!leg_left.isPositive()) continue;
         Money take = minOf(remaining, leg_left);
-        RefundRequest request{leg->txn_id, take, refundLegKey(order_id, refund_key, leg->seq)};
+        RefundRequest request;
+        request.original_id = leg->txn_id;
+        request.amount = take;
+        request.idem_key = refundLegKey(order_id, refund_key, leg->seq);
         auto refunded = refund(tx, request, now_ms);
         if (!refunded) return refunded.error();  // rolls back every leg's refund
         remaining = *remaining.minus(take);

@@ -8,6 +8,11 @@ Result<EntryId> post(StoreTx& tx, const JournalEntry& entry) {
     return tx.insertEntry(entry);
 }
 
+Result<EntryId> postNew(StoreTx& tx, const JournalEntry& entry) {
+    YIKA_TRY(validateEntry(entry));
+    return tx.insertEntry(entry);
+}
+
 Result<CardTxn> insertTxnWithEntry(StoreTx& tx, CardTxn txn, std::vector<JournalLine> lines) {
     txn.state = TxnState::Approved;
     txn.id = tx.insertTxn(txn);
@@ -17,7 +22,7 @@ Result<CardTxn> insertTxnWithEntry(StoreTx& tx, CardTxn txn, std::vector<Journal
     entry.business_date = txn.business_date;
     entry.at_ms = txn.at_ms;
     entry.lines = std::move(lines);
-    auto posted = post(tx, entry);
+    auto posted = postNew(tx, entry);
     if (!posted) return posted.error();
     txn.entry_id = *posted;
     tx.updateTxn(txn);

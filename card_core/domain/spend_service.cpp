@@ -79,6 +79,14 @@ Result<CardTxn> purchase(StoreTx& tx, const PurchaseRequest& request, const PinV
     }
     auto card = tx.card(request.card_id);
     if (!card) return makeError(ErrorCode::CardNotFound, "unknown card");
+    return purchaseLoaded(tx, request, std::move(*card), pins, policies, now_ms);
+}
+
+Result<CardTxn> purchaseLoaded(StoreTx& tx, const PurchaseRequest& request, Card loaded,
+                               const PinVerifier& pins, const Policies& policies,
+                               TimestampMs now_ms) {
+    YIKA_ASSERT(loaded.id == request.card_id);
+    std::optional<Card> card = std::move(loaded);
     auto merchant = tx.merchant(request.merchant_id);
     if (!merchant) return makeError(ErrorCode::NotFound, "unknown merchant");
     auto product = tx.product(card->product_id);
@@ -131,7 +139,7 @@ Result<CardTxn> purchase(StoreTx& tx, const PurchaseRequest& request, const PinV
                      .credit(merchantPending(merchant->id), request.amount)
                      .build();
     if (!entry) return entry.error();
-    auto posted = post(tx, *entry);
+    auto posted = postNew(tx, *entry);
     if (!posted) return posted.error();
     txn.entry_id = *posted;
     tx.updateTxn(txn);
@@ -182,6 +190,9 @@ Result<CardTxn> refund(StoreTx& tx, const RefundRequest& request, TimestampMs no
     txn.business_date = today;
     txn.at_ms = now_ms;
     txn.balance_after = card->balance;
+    txn.terminal_id = request.terminal_id;
+    txn.batch_no = request.batch_no;
+    txn.trace_no = request.trace_no;
     txn.id = tx.insertTxn(txn);
     auto entry = EntryBuilder("refund", txnEventKey(txn.id), today, now_ms)
                      .debit(merchantPending(*original->merchant_id), amount)

@@ -35,6 +35,10 @@ struct RefundRequest {
     TxnId original_id = 0;
     Money amount = Money::zero(Currency::Cny);
     std::string idem_key;
+    // Terminal refunds: recorded with the transaction (as for purchases).
+    std::optional<std::int64_t> terminal_id;
+    int batch_no = 0;
+    int trace_no = 0;
 };
 
 // Checks the PIN against the card's PVV, counting consecutive failures; after
@@ -50,6 +54,12 @@ Status checkPin(Card& card, std::string_view pin, const PinVerifier& pins, const
 // be recorded (unknown card or merchant).
 Result<CardTxn> purchase(StoreTx& tx, const PurchaseRequest& request, const PinVerifier& pins,
                          const Policies& policies, TimestampMs now_ms);
+// purchase() for a caller that has already looked for a transaction with the request's
+// idempotency key (and found none) and read the card (`loaded`, whose id is request.card_id):
+// the terminal path, which must read both anyway, so that the writer does not read them twice.
+Result<CardTxn> purchaseLoaded(StoreTx& tx, const PurchaseRequest& request, Card loaded,
+                               const PinVerifier& pins, const Policies& policies,
+                               TimestampMs now_ms);
 
 // Refund (退货) of part or all of an approved purchase, cumulative refunds <= the original.
 Result<CardTxn> refund(StoreTx& tx, const RefundRequest& request, TimestampMs now_ms);

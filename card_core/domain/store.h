@@ -127,6 +127,9 @@ class StoreTx {
     virtual TxnId insertTxn(const CardTxn& txn) = 0;  // assigns the id
     virtual std::optional<CardTxn> txn(TxnId id) = 0;
     virtual std::optional<CardTxn> txnByIdemKey(std::string_view key) = 0;
+    // Writes what may change after the insert: state, decline, refunded, entry, balance after
+    // and open hold. The rest (kind, card, merchant, amount, keys, dates, terminal reference)
+    // is immutable once recorded.
     virtual void updateTxn(const CardTxn& txn) = 0;
 
     virtual std::optional<EntryId> entryByEventKey(std::string_view event_key) = 0;
