@@ -22,15 +22,25 @@ TEST_F(AdminApi, FirstLoginMustChangeThePasswordAndSessionsEnd) {
     EXPECT_EQ(c.get("/v1/session").status, 401);
 
     // A new operator's one-time password allows nothing but changing it.
-    Answer made = admin_.post("/v1/operators",
-                              R"({"name":"new.op","display_name":"New","role":"auditor"})");
+    Answer made =
+        admin_.post("/v1/operators", R"({"name":"new.op","display_name":"New","role":"auditor"})");
     ASSERT_EQ(made.status, 201) << made.body;
     ASSERT_EQ(made.str("one_time_password").size(), kOneTimePasswordChars);
     Client fresh(server_->port(), login("new.op", made.str("one_time_password")).str("token"));
     EXPECT_EQ(fresh.get("/v1/products").code(), "password_change_required");
     EXPECT_EQ(fresh.get("/v1/session").status, 200);
-    EXPECT_EQ(fresh.post("/v1/session/password", R"({"old_password":"wrong-password-1","new_password":"another-password-2"})").status, 400);
-    EXPECT_EQ(fresh.post("/v1/session/password", R"({"old_password":")" + made.str("one_time_password") + R"(","new_password":"short"})").str("error.field"), "new_password");
+    EXPECT_EQ(
+        fresh
+            .post("/v1/session/password",
+                  R"({"old_password":"wrong-password-1","new_password":"another-password-2"})")
+            .status,
+        400);
+    EXPECT_EQ(
+        fresh
+            .post("/v1/session/password", R"({"old_password":")" + made.str("one_time_password") +
+                                              R"(","new_password":"short"})")
+            .str("error.field"),
+        "new_password");
 }
 
 TEST_F(AdminApi, ExpiredAndForgedTokensAreRefusedAndAudited) {
@@ -48,14 +58,16 @@ TEST_F(AdminApi, ExpiredAndForgedTokensAreRefusedAndAudited) {
               2);
     // Only a keyed hash of each token is stored.
     auto db = world_.store().openReader();
-    store::Statement s(db->handle(), "SELECT COUNT(*) FROM operator_session WHERE hex(token_hash) = upper(?1)");
+    store::Statement s(db->handle(),
+                       "SELECT COUNT(*) FROM operator_session WHERE hex(token_hash) = upper(?1)");
     s.bind(1, std::string_view(as("fin.a").token()));
     s.step();
     EXPECT_EQ(s.columnInt(0), 0);
 }
 
 TEST_F(AdminApi, WrongPasswordsLockTheOperatorAndEveryFailureIsAudited) {
-    for (int i = 0; i < 5; ++i) EXPECT_EQ(login("fin.b", "wrong-password-x").code(), "bad_credentials");
+    for (int i = 0; i < 5; ++i)
+        EXPECT_EQ(login("fin.b", "wrong-password-x").code(), "bad_credentials");
     EXPECT_EQ(login("fin.b", kPassword).code(), "locked");  // even the right password
     EXPECT_EQ(login("nobody", kPassword).code(), "bad_credentials");
     EXPECT_EQ(queryInt("SELECT COUNT(*) FROM admin_audit WHERE action = 'session.login' AND "
@@ -72,9 +84,17 @@ TEST_F(AdminApi, AdministratorsManageOperators) {
     ASSERT_EQ(list.status, 200);
     EXPECT_EQ(list.items(), 7u);
     EXPECT_EQ(list.body.find("password_hash"), std::string::npos);
-    EXPECT_EQ(admin_.post("/v1/operators", R"({"name":"fin.a","display_name":"x","role":"finance"})").code(), "duplicate");
-    EXPECT_EQ(admin_.post("/v1/operators", R"({"name":"Bad Name","display_name":"x","role":"finance"})").str("error.field"), "name");
-    EXPECT_EQ(admin_.post("/v1/operators", R"({"name":"okname","display_name":"x","role":"root"})").str("error.field"), "role");
+    EXPECT_EQ(
+        admin_.post("/v1/operators", R"({"name":"fin.a","display_name":"x","role":"finance"})")
+            .code(),
+        "duplicate");
+    EXPECT_EQ(
+        admin_.post("/v1/operators", R"({"name":"Bad Name","display_name":"x","role":"finance"})")
+            .str("error.field"),
+        "name");
+    EXPECT_EQ(admin_.post("/v1/operators", R"({"name":"okname","display_name":"x","role":"root"})")
+                  .str("error.field"),
+              "role");
     std::int64_t cs = list.json->getArray("items")->getObject(5)->getValue<Poco::Int64>("id");
     Answer reset = admin_.post("/v1/operators/" + id(cs) + "/reset-password");
     ASSERT_EQ(reset.status, 200);
@@ -92,16 +112,25 @@ TEST_F(AdminApi, ProductsAreCreatedByIssuanceAndValidated) {
     ASSERT_EQ(made.status, 201) << made.body;
     EXPECT_EQ(made.num("max_balance_minor"), 100000);  // anonymous default cap
     EXPECT_EQ(as("iss.a").post("/v1/products", body).code(), "duplicate");
-    EXPECT_EQ(as("iss.a").post("/v1/products", R"({"code":"X","name":"x","bin":"6234","named":false,"validity_months":12})").status, 400);
-    EXPECT_EQ(as("iss.a").post("/v1/products", R"({"code":"Y","name":"y","bin":"62345678","load_amounts_minor":[1.5]})").str("error.field"), "load_amounts_minor[0]");
+    EXPECT_EQ(
+        as("iss.a")
+            .post("/v1/products",
+                  R"({"code":"X","name":"x","bin":"6234","named":false,"validity_months":12})")
+            .status,
+        400);
+    EXPECT_EQ(as("iss.a")
+                  .post("/v1/products",
+                        R"({"code":"Y","name":"y","bin":"62345678","load_amounts_minor":[1.5]})")
+                  .str("error.field"),
+              "load_amounts_minor[0]");
     EXPECT_EQ(as("aud.a").get("/v1/products").items(), 2u);
     EXPECT_EQ(as("aud.a").get("/v1/products/" + id(made.num("id"))).str("code"), "GIFT-B");
     EXPECT_EQ(as("aud.a").get("/v1/products/999").status, 404);
 }
 
 TEST_F(AdminApi, BatchGoesThroughMakerCheckerGenerationExportAndStock) {
-    Answer requested = as("iss.a").post(
-        "/v1/batches", R"({"product_id":)" + id(world_.product_id) + R"(,"quantity":20,"location":"HQ"})");
+    Answer requested = as("iss.a").post("/v1/batches", R"({"product_id":)" + id(world_.product_id) +
+                                                           R"(,"quantity":20,"location":"HQ"})");
     ASSERT_EQ(requested.status, 201) << requested.body;
     std::string approval = "/v1/approvals/" + id(requested.num("approval.id"));
     std::string batch = "/v1/batches/" + id(requested.num("batch.id"));
@@ -132,40 +161,60 @@ TEST_F(AdminApi, BatchGoesThroughMakerCheckerGenerationExportAndStock) {
     ASSERT_EQ(stock.items(), 1u) << stock.body;
     EXPECT_EQ(stock.json->getArray("items")->getObject(0)->getValue<int>("free"), 20);
     EXPECT_EQ(as("aud.a").get("/v1/batches").items(), 1u);
-    EXPECT_EQ(queryInt("SELECT COUNT(*) FROM admin_audit WHERE action LIKE 'batch.%' AND outcome = 'ok'"), 5);
+    EXPECT_EQ(
+        queryInt("SELECT COUNT(*) FROM admin_audit WHERE action LIKE 'batch.%' AND outcome = 'ok'"),
+        5);
 }
 
 TEST_F(AdminApi, ARejectedBatchIsFinal) {
-    Answer requested = as("iss.a").post(
-        "/v1/batches", R"({"product_id":)" + id(world_.product_id) + R"(,"quantity":5,"location":"HQ"})");
+    Answer requested = as("iss.a").post("/v1/batches", R"({"product_id":)" + id(world_.product_id) +
+                                                           R"(,"quantity":5,"location":"HQ"})");
     std::string approval = "/v1/approvals/" + id(requested.num("approval.id"));
     EXPECT_EQ(as("iss.a").post(approval + "/reject").code(), "maker_checker_violation");
-    EXPECT_EQ(as("iss.b").post(approval + "/reject", R"({"note":"not needed"})").str("state"), "REJECTED");
-    EXPECT_EQ(as("aud.a").get("/v1/batches/" + id(requested.num("batch.id"))).str("state"), "REJECTED");
+    EXPECT_EQ(as("iss.b").post(approval + "/reject", R"({"note":"not needed"})").str("state"),
+              "REJECTED");
+    EXPECT_EQ(as("aud.a").get("/v1/batches/" + id(requested.num("batch.id"))).str("state"),
+              "REJECTED");
     EXPECT_EQ(as("iss.b").post(approval + "/approve").status, 409);
     EXPECT_EQ(as("aud.a").get("/v1/approvals?state=REJECTED").items(), 1u);
-    EXPECT_EQ(as("iss.a").post("/v1/batches", R"({"product_id":999,"quantity":5,"location":"HQ"})").status, 404);
-    EXPECT_EQ(as("iss.a").post("/v1/batches", R"({"product_id":1,"quantity":0,"location":"HQ"})").str("error.field"), "quantity");
+    EXPECT_EQ(as("iss.a")
+                  .post("/v1/batches", R"({"product_id":999,"quantity":5,"location":"HQ"})")
+                  .status,
+              404);
+    EXPECT_EQ(as("iss.a")
+                  .post("/v1/batches", R"({"product_id":1,"quantity":0,"location":"HQ"})")
+                  .str("error.field"),
+              "quantity");
 }
 
 TEST_F(AdminApi, SaleRulesSpeakAndPaymentActivatesEveryCard) {
     stockedBatch(10);
     // A named card needs the buyer's identity: the rule's message names the field.
-    Answer anonymous_buyer = as("cs.a").post("/v1/orders",
-        R"({"buyer":{"kind":"individual","name":"X"},"lines":[{"product_id":)" + id(world_.product_id) +
-        R"(,"count":2,"load_each_minor":10000}],"location":"HQ","payment_method":"cash"})");
+    Answer anonymous_buyer = as("cs.a").post(
+        "/v1/orders",
+        R"({"buyer":{"kind":"individual","name":"X"},"lines":[{"product_id":)" +
+            id(world_.product_id) +
+            R"(,"count":2,"load_each_minor":10000}],"location":"HQ","payment_method":"cash"})");
     EXPECT_EQ(anonymous_buyer.status, 422) << anonymous_buyer.body;
     EXPECT_FALSE(anonymous_buyer.str("error.message").empty());
-    EXPECT_EQ(as("cs.a").post("/v1/orders", orderBody(2, 600000, "11010519491231002X")).status, 422);  // over the cap
+    EXPECT_EQ(as("cs.a").post("/v1/orders", orderBody(2, 600000, "11010519491231002X")).status,
+              422);  // over the cap
     Answer order = as("cs.a").post("/v1/orders", orderBody(3, 20000, "11010519491231002X"));
     ASSERT_EQ(order.status, 201) << order.body;
     EXPECT_EQ(order.str("order.state"), "PENDING_PAYMENT");
     EXPECT_EQ(order.str("order.buyer.id_number_masked"), "110***********002X");
     EXPECT_EQ(order.body.find("11010519491231002X"), std::string::npos);
     std::string pay = "/v1/orders/" + id(order.num("order.id")) + "/payment";
-    EXPECT_EQ(as("fin.a").post(pay, R"({"method":"bank_transfer","amount_minor":1,"payer_account":"62220202"})").code(), "invalid_amount");
-    EXPECT_EQ(as("fin.a").post(pay, R"({"method":"pos_credit_card","amount_minor":60000})").status, 422);
-    Answer paid = as("fin.a").post(pay, R"({"method":"bank_transfer","amount_minor":60000,"payer_name":"Zhang San","payer_account":"6222020200001234567"})");
+    EXPECT_EQ(
+        as("fin.a")
+            .post(pay, R"({"method":"bank_transfer","amount_minor":1,"payer_account":"62220202"})")
+            .code(),
+        "invalid_amount");
+    EXPECT_EQ(as("fin.a").post(pay, R"({"method":"pos_credit_card","amount_minor":60000})").status,
+              422);
+    Answer paid = as("fin.a").post(
+        pay,
+        R"({"method":"bank_transfer","amount_minor":60000,"payer_name":"Zhang San","payer_account":"6222020200001234567"})");
     ASSERT_EQ(paid.status, 200) << paid.body;
     EXPECT_EQ(paid.num("activated_cards"), 3);
     for (std::int64_t card : cardsOf(order.num("order.id"))) {
@@ -173,10 +222,16 @@ TEST_F(AdminApi, SaleRulesSpeakAndPaymentActivatesEveryCard) {
         EXPECT_EQ(c.str("state"), "ACTIVE");
         EXPECT_EQ(c.num("balance_minor"), 20000);
     }
-    EXPECT_EQ(as("fin.a").post(pay, R"({"method":"bank_transfer","amount_minor":60000,"payer_account":"6222"})").status, 409);
+    EXPECT_EQ(
+        as("fin.a")
+            .post(pay, R"({"method":"bank_transfer","amount_minor":60000,"payer_account":"6222"})")
+            .status,
+        409);
     // Cancel: a second order's cards return to stock.
     Answer second = as("cs.a").post("/v1/orders", orderBody(2, 10000, "11010519491231002X"));
-    EXPECT_EQ(as("cs.a").post("/v1/orders/" + id(second.num("order.id")) + "/cancel").str("order.state"), "CANCELLED");
+    EXPECT_EQ(
+        as("cs.a").post("/v1/orders/" + id(second.num("order.id")) + "/cancel").str("order.state"),
+        "CANCELLED");
     EXPECT_EQ(as("aud.a").get("/v1/orders").items(), 2u);
     EXPECT_EQ(as("aud.a").get("/v1/orders/999").status, 404);
 }
@@ -190,19 +245,28 @@ TEST_F(AdminApi, CardLookupIsMaskedAndOnlyCustomerServiceSeesTheNumber) {
     ASSERT_EQ(found.status, 200) << found.body;
     EXPECT_EQ(found.num("id"), card.id);
     EXPECT_EQ(found.body.find(card.pan), std::string::npos);
-    EXPECT_EQ(found.str("pan_masked"), card.pan.substr(0, 6) + std::string(card.pan.size() - 10, '*') + card.pan.substr(card.pan.size() - 4));
+    EXPECT_EQ(found.str("pan_masked"), card.pan.substr(0, 6) +
+                                           std::string(card.pan.size() - 10, '*') +
+                                           card.pan.substr(card.pan.size() - 4));
     std::string wrong = card.pan;
     wrong.back() = wrong.back() == '0' ? '1' : '0';
-    EXPECT_EQ(as("fin.a").post("/v1/cards/lookup", R"({"card_number":")" + wrong + R"("})").status, 400);  // Luhn
+    EXPECT_EQ(as("fin.a").post("/v1/cards/lookup", R"({"card_number":")" + wrong + R"("})").status,
+              400);  // Luhn
     EXPECT_EQ(as("fin.a").get("/v1/cards/" + id(card.id) + "/number").code(), "forbidden");
     EXPECT_EQ(admin_.get("/v1/cards/" + id(card.id) + "/number").code(), "forbidden");
     Answer revealed = as("cs.a").get("/v1/cards/" + id(card.id) + "/number");
     ASSERT_EQ(revealed.status, 200);
     EXPECT_EQ(revealed.str("card_number"), card.pan);
-    EXPECT_EQ(queryInt("SELECT COUNT(*) FROM admin_audit WHERE action = 'card.reveal_number' AND outcome = 'ok'"), 1);
-    EXPECT_EQ(queryInt("SELECT COUNT(*) FROM admin_audit WHERE action = 'card.reveal_number' AND outcome = 'forbidden'"), 2);
+    EXPECT_EQ(queryInt("SELECT COUNT(*) FROM admin_audit WHERE action = 'card.reveal_number' AND "
+                       "outcome = 'ok'"),
+              1);
+    EXPECT_EQ(queryInt("SELECT COUNT(*) FROM admin_audit WHERE action = 'card.reveal_number' AND "
+                       "outcome = 'forbidden'"),
+              2);
     // No audit row holds the number.
-    EXPECT_EQ(queryInt("SELECT COUNT(*) FROM admin_audit WHERE detail LIKE '%" + card.pan + "%' OR target LIKE '%" + card.pan + "%'"), 0);
+    EXPECT_EQ(queryInt("SELECT COUNT(*) FROM admin_audit WHERE detail LIKE '%" + card.pan +
+                       "%' OR target LIKE '%" + card.pan + "%'"),
+              0);
     Answer history = as("aud.a").get("/v1/cards/" + id(card.id) + "/history");
     EXPECT_EQ(history.status, 200);
     EXPECT_GE(history.json->getArray("events")->size(), 2u);
@@ -214,7 +278,8 @@ TEST_F(AdminApi, CardServiceFreezesReplacesAndRedeems) {
     std::int64_t order = soldOrder(2, 30000);
     auto cards = cardsOf(order);
     std::string c0 = "/v1/cards/" + id(cards[0]);
-    EXPECT_EQ(as("cs.a").post(c0 + "/freeze", R"({"reason":"STOLEN"})").str("error.field"), "reason");
+    EXPECT_EQ(as("cs.a").post(c0 + "/freeze", R"({"reason":"STOLEN"})").str("error.field"),
+              "reason");
     EXPECT_EQ(as("cs.a").post(c0 + "/freeze", R"({"reason":"LOST"})").str("state"), "FROZEN");
     EXPECT_EQ(as("cs.a").post(c0 + "/freeze").status, 409);
     EXPECT_EQ(as("cs.a").post(c0 + "/extend").status, 409);  // only an expired card
@@ -223,20 +288,31 @@ TEST_F(AdminApi, CardServiceFreezesReplacesAndRedeems) {
     // Replace the frozen card by a stock card: the balance moves.
     Answer stock_card = as("aud.a").get("/v1/cards/" + id(cards[1] + 1));
     ASSERT_EQ(stock_card.str("state"), "IN_STOCK") << stock_card.body;
-    Answer replaced = as("cs.a").post(c0 + "/replace", R"({"new_card_id":)" + id(cards[1] + 1) + "}");
+    Answer replaced =
+        as("cs.a").post(c0 + "/replace", R"({"new_card_id":)" + id(cards[1] + 1) + "}");
     ASSERT_EQ(replaced.status, 200) << replaced.body;
     EXPECT_EQ(replaced.str("old_card.state"), "CLOSED");
     EXPECT_EQ(replaced.num("new_card.balance_minor"), 30000);
     EXPECT_EQ(as("cs.a").post(c0 + "/replace", R"({"new_card_id":999999})").status, 404);
     // Redemption for cash: only the buyer, only 3 months after the purchase.
     std::string c1 = "/v1/cards/" + id(cards[1]);
-    std::string buyer = R"({"buyer":{"kind":"individual","id_type":"resident_id","id_number":"11010519491231002X"}})";
+    std::string buyer =
+        R"({"buyer":{"kind":"individual","id_type":"resident_id","id_number":"11010519491231002X"}})";
     EXPECT_EQ(as("cs.a").post(c1 + "/redeem", buyer).status, 422);  // too early
-    ASSERT_TRUE(world_.store().writer().runStatus([](StoreTx& tx) {
-        tx.setBusinessDate(tx.businessDate().plusMonths(4));
-        return Status(Ok{});
-    }).ok());
-    EXPECT_EQ(as("cs.a").post(c1 + "/redeem", R"({"buyer":{"kind":"individual","id_type":"resident_id","id_number":"110105194912310001"}})").status, 422);
+    ASSERT_TRUE(world_.store()
+                    .writer()
+                    .runStatus([](StoreTx& tx) {
+                        tx.setBusinessDate(tx.businessDate().plusMonths(4));
+                        return Status(Ok{});
+                    })
+                    .ok());
+    EXPECT_EQ(
+        as("cs.a")
+            .post(
+                c1 + "/redeem",
+                R"({"buyer":{"kind":"individual","id_type":"resident_id","id_number":"110105194912310001"}})")
+            .status,
+        422);
     Answer redeemed = as("cs.a").post(c1 + "/redeem", buyer);
     ASSERT_EQ(redeemed.status, 200) << redeemed.body;
     EXPECT_EQ(redeemed.str("card.state"), "CLOSED");
@@ -246,18 +322,40 @@ TEST_F(AdminApi, CardServiceFreezesReplacesAndRedeems) {
 TEST_F(AdminApi, MerchantsStoresGroupsAndTerminalsWithTheKeyShownOnce) {
     Answer group = as("fin.a").post("/v1/merchant-groups", R"({"code":"GYM","name":"Gym chain"})");
     ASSERT_EQ(group.status, 201) << group.body;
-    EXPECT_EQ(as("fin.a").post("/v1/merchant-groups", R"({"code":"GYM","name":"again"})").status, 409);
-    Answer m = as("fin.a").post("/v1/merchants", R"({"mid":"898310048160077","name":"Gym One","group_id":)" +
-                                                     id(group.num("id")) + R"(,"fee_bps":60,"fee_mode":"net","bank_name":"ICBC","bank_account":"6222000011112222"})");
+    EXPECT_EQ(as("fin.a").post("/v1/merchant-groups", R"({"code":"GYM","name":"again"})").status,
+              409);
+    Answer m = as("fin.a").post(
+        "/v1/merchants",
+        R"({"mid":"898310048160077","name":"Gym One","group_id":)" + id(group.num("id")) +
+            R"(,"fee_bps":60,"fee_mode":"net","bank_name":"ICBC","bank_account":"6222000011112222"})");
     ASSERT_EQ(m.status, 201) << m.body;
-    EXPECT_EQ(as("fin.a").post("/v1/merchants", R"({"mid":"898310048160077","name":"dup","fee_bps":60,"fee_mode":"net","bank_name":"b","bank_account":"1"})").status, 409);
-    EXPECT_EQ(as("fin.a").post("/v1/merchants", R"({"mid":"898310048160078","name":"x","fee_bps":60,"fee_mode":"both","bank_name":"b","bank_account":"1"})").str("error.field"), "fee_mode");
+    EXPECT_EQ(
+        as("fin.a")
+            .post(
+                "/v1/merchants",
+                R"({"mid":"898310048160077","name":"dup","fee_bps":60,"fee_mode":"net","bank_name":"b","bank_account":"1"})")
+            .status,
+        409);
+    EXPECT_EQ(
+        as("fin.a")
+            .post(
+                "/v1/merchants",
+                R"({"mid":"898310048160078","name":"x","fee_bps":60,"fee_mode":"both","bank_name":"b","bank_account":"1"})")
+            .str("error.field"),
+        "fee_mode");
     std::string merchant = "/v1/merchants/" + id(m.num("id"));
-    Answer store = as("fin.a").post(merchant + "/stores", R"({"name":"Pudong","address":"1 Century Ave"})");
+    Answer store =
+        as("fin.a").post(merchant + "/stores", R"({"name":"Pudong","address":"1 Century Ave"})");
     ASSERT_EQ(store.status, 201) << store.body;
     EXPECT_EQ(as("aud.a").get(merchant + "/stores").items(), 1u);
-    EXPECT_EQ(as("fin.a").post("/v1/terminals", R"({"merchant_id":)" + id(m.num("id")) + R"(,"tid":"GYM00001"})").code(), "forbidden");
-    Answer t = admin_.post("/v1/terminals", R"({"merchant_id":)" + id(m.num("id")) + R"(,"tid":"GYM00001","store_id":)" + id(store.num("id")) + "}");
+    EXPECT_EQ(
+        as("fin.a")
+            .post("/v1/terminals", R"({"merchant_id":)" + id(m.num("id")) + R"(,"tid":"GYM00001"})")
+            .code(),
+        "forbidden");
+    Answer t = admin_.post("/v1/terminals", R"({"merchant_id":)" + id(m.num("id")) +
+                                                R"(,"tid":"GYM00001","store_id":)" +
+                                                id(store.num("id")) + "}");
     ASSERT_EQ(t.status, 201) << t.body;
     EXPECT_EQ(t.str("terminal_master_key_hex").size(), 32u);
     EXPECT_FALSE(t.str("key_check_value_hex").empty());
@@ -266,8 +364,14 @@ TEST_F(AdminApi, MerchantsStoresGroupsAndTerminalsWithTheKeyShownOnce) {
     EXPECT_EQ(again.status, 200);
     EXPECT_EQ(again.body.find(t.str("terminal_master_key_hex")), std::string::npos);
     EXPECT_EQ(again.body.find("key"), std::string::npos);
-    EXPECT_EQ(queryInt("SELECT COUNT(*) FROM admin_audit WHERE detail LIKE '%" + t.str("terminal_master_key_hex") + "%'"), 0);
-    EXPECT_EQ(admin_.post("/v1/terminals", R"({"merchant_id":)" + id(m.num("id")) + R"(,"tid":"GYM00001"})").status, 409);
+    EXPECT_EQ(queryInt("SELECT COUNT(*) FROM admin_audit WHERE detail LIKE '%" +
+                       t.str("terminal_master_key_hex") + "%'"),
+              0);
+    EXPECT_EQ(
+        admin_
+            .post("/v1/terminals", R"({"merchant_id":)" + id(m.num("id")) + R"(,"tid":"GYM00001"})")
+            .status,
+        409);
     EXPECT_EQ(admin_.post("/v1/terminals", R"({"merchant_id":999,"tid":"GYM00002"})").status, 404);
     EXPECT_EQ(as("aud.a").get("/v1/terminals?merchant_id=" + id(m.num("id"))).items(), 1u);
     EXPECT_EQ(as("aud.a").get("/v1/merchants").items(), 2u);
@@ -281,19 +385,39 @@ TEST_F(AdminApi, ManualAdjustmentIsPostedOnlyWhenASecondOperatorApproves) {
     Answer requested = as("fin.a").post("/v1/adjustments", body);
     ASSERT_EQ(requested.status, 201) << requested.body;
     std::string approval = "/v1/approvals/" + id(requested.num("id"));
-    EXPECT_EQ(queryInt("SELECT COUNT(*) FROM journal_entry WHERE event_type = 'manual_adjustment'"), 0);
+    EXPECT_EQ(queryInt("SELECT COUNT(*) FROM journal_entry WHERE event_type = 'manual_adjustment'"),
+              0);
     EXPECT_EQ(as("fin.a").post(approval + "/approve").code(), "maker_checker_violation");
     EXPECT_EQ(as("iss.a").post(approval + "/approve").code(), "forbidden");
     EXPECT_EQ(as("aud.a").post(approval + "/approve").code(), "forbidden");
     Answer approved = as("fin.b").post(approval + "/approve");
     ASSERT_EQ(approved.status, 200) << approved.body;
     EXPECT_EQ(approved.str("result").rfind("entry:", 0), 0u);
-    EXPECT_EQ(queryInt("SELECT COUNT(*) FROM journal_entry WHERE event_type = 'manual_adjustment'"), 1);
+    EXPECT_EQ(queryInt("SELECT COUNT(*) FROM journal_entry WHERE event_type = 'manual_adjustment'"),
+              1);
     // Refused and nothing stored: unbalanced, on a card's account, unknown account, no reason.
     std::int64_t before = queryInt("SELECT COUNT(*) FROM approval_request");
-    EXPECT_EQ(as("fin.a").post("/v1/adjustments", R"({"reason":"x","lines":[{"account":1001,"side":"debit","amount_minor":5},{"account":2204,"side":"credit","amount_minor":4}]})").status, 400);
-    EXPECT_EQ(as("fin.a").post("/v1/adjustments", R"({"reason":"x","lines":[{"account":2201,"sub":1,"side":"debit","amount_minor":5},{"account":1001,"side":"credit","amount_minor":5}]})").str("error.field"), "lines[0]");
-    EXPECT_EQ(as("fin.a").post("/v1/adjustments", R"({"reason":"x","lines":[{"account":1999,"side":"debit","amount_minor":5},{"account":1001,"side":"credit","amount_minor":5}]})").str("error.field"), "lines[0].account");
+    EXPECT_EQ(
+        as("fin.a")
+            .post(
+                "/v1/adjustments",
+                R"({"reason":"x","lines":[{"account":1001,"side":"debit","amount_minor":5},{"account":2204,"side":"credit","amount_minor":4}]})")
+            .status,
+        400);
+    EXPECT_EQ(
+        as("fin.a")
+            .post(
+                "/v1/adjustments",
+                R"({"reason":"x","lines":[{"account":2201,"sub":1,"side":"debit","amount_minor":5},{"account":1001,"side":"credit","amount_minor":5}]})")
+            .str("error.field"),
+        "lines[0]");
+    EXPECT_EQ(
+        as("fin.a")
+            .post(
+                "/v1/adjustments",
+                R"({"reason":"x","lines":[{"account":1999,"side":"debit","amount_minor":5},{"account":1001,"side":"credit","amount_minor":5}]})")
+            .str("error.field"),
+        "lines[0].account");
     EXPECT_EQ(as("fin.a").post("/v1/adjustments", R"({"lines":[]})").status, 400);
     EXPECT_EQ(as("cs.a").post("/v1/adjustments", body).code(), "forbidden");
     EXPECT_EQ(queryInt("SELECT COUNT(*) FROM approval_request"), before);
@@ -302,12 +426,24 @@ TEST_F(AdminApi, ManualAdjustmentIsPostedOnlyWhenASecondOperatorApproves) {
 TEST_F(AdminApi, FeeChangesNeedASecondFinanceOrAdministrator) {
     std::string path = "/v1/merchants/" + id(world_.merchant_id) + "/fee-change";
     EXPECT_EQ(as("iss.a").post(path, R"({"fee_bps":45,"fee_mode":"gross"})").code(), "forbidden");
-    Answer requested = as("fin.a").post(path, R"({"fee_bps":45,"fee_mode":"gross","reason":"new contract"})");
+    Answer requested =
+        as("fin.a").post(path, R"({"fee_bps":45,"fee_mode":"gross","reason":"new contract"})");
     ASSERT_EQ(requested.status, 201) << requested.body;
-    EXPECT_EQ(as("fin.b").post(path, R"({"fee_bps":50,"fee_mode":"net"})").code(), "duplicate");  // one pending
-    EXPECT_EQ(as("fin.a").post(path, R"({"fee_bps":10001,"fee_mode":"net"})").str("error.field"), "fee_bps");
-    EXPECT_EQ(as("fin.a").post("/v1/merchants/999/fee-change", R"({"fee_bps":1,"fee_mode":"net"})").status, 404);
-    EXPECT_EQ(as("aud.a").get("/v1/merchants/" + id(world_.merchant_id)).num("fee_bps"), world_.store().writer().run<std::int64_t>([&](StoreTx& tx) -> Result<std::int64_t> { return tx.merchant(world_.merchant_id)->fee_bps; }).value());
+    EXPECT_EQ(as("fin.b").post(path, R"({"fee_bps":50,"fee_mode":"net"})").code(),
+              "duplicate");  // one pending
+    EXPECT_EQ(as("fin.a").post(path, R"({"fee_bps":10001,"fee_mode":"net"})").str("error.field"),
+              "fee_bps");
+    EXPECT_EQ(as("fin.a")
+                  .post("/v1/merchants/999/fee-change", R"({"fee_bps":1,"fee_mode":"net"})")
+                  .status,
+              404);
+    EXPECT_EQ(as("aud.a").get("/v1/merchants/" + id(world_.merchant_id)).num("fee_bps"),
+              world_.store()
+                  .writer()
+                  .run<std::int64_t>([&](StoreTx& tx) -> Result<std::int64_t> {
+                      return tx.merchant(world_.merchant_id)->fee_bps;
+                  })
+                  .value());
     ASSERT_EQ(admin_.post("/v1/approvals/" + id(requested.num("id")) + "/approve").status, 200);
     Answer m = as("aud.a").get("/v1/merchants/" + id(world_.merchant_id));
     EXPECT_EQ(m.num("fee_bps"), 45);
@@ -325,8 +461,12 @@ TEST_F(AdminApi, PayoutReleaseIsAGenericApprovalKind) {
     EXPECT_EQ(payouts_->executed, 0);
     EXPECT_EQ(as("fin.b").post(approval + "/approve").str("state"), "EXECUTED");
     EXPECT_EQ(payouts_->executed, 1);
-    EXPECT_EQ(as("fin.a").post("/v1/approvals", R"({"kind":"coffee","payload":{}})").str("error.field"), "kind");
-    EXPECT_EQ(as("fin.a").post("/v1/approvals", R"({"kind":"payout_release","payload":{"x":1}})").status, 400);
+    EXPECT_EQ(
+        as("fin.a").post("/v1/approvals", R"({"kind":"coffee","payload":{}})").str("error.field"),
+        "kind");
+    EXPECT_EQ(
+        as("fin.a").post("/v1/approvals", R"({"kind":"payout_release","payload":{"x":1}})").status,
+        400);
     EXPECT_EQ(as("aud.a").get("/v1/approvals/999").status, 404);
     EXPECT_EQ(as("fin.b").post("/v1/approvals/999/approve").status, 404);
 }
@@ -338,10 +478,16 @@ TEST_F(AdminApi, BadInputGetsAClearErrorAndChangesNothing) {
     EXPECT_EQ(iss.post("/v1/products", "{not json").code(), "invalid_argument");
     EXPECT_EQ(iss.post("/v1/products", "[1,2]").status, 400);
     EXPECT_EQ(iss.post("/v1/products", R"({"code":"A","code":"B"})").status, 400);  // twice
-    EXPECT_EQ(iss.post("/v1/products", R"({"code":5,"name":"x","bin":"62345678"})").str("error.field"), "code");
-    EXPECT_EQ(iss.post("/v1/products", R"({"code":"Z","name":"x","bin":"62345678","colour":"red"})").str("error.field"), "colour");
-    EXPECT_EQ(iss.post("/v1/products", R"({"a":{"b":{"c":{"d":{"e":1}}}}})").status, 400);  // too deep
-    EXPECT_EQ(iss.post("/v1/products", "{\"code\":\"" + std::string(2000, 'x') + "\"}").status, 400);
+    EXPECT_EQ(
+        iss.post("/v1/products", R"({"code":5,"name":"x","bin":"62345678"})").str("error.field"),
+        "code");
+    EXPECT_EQ(iss.post("/v1/products", R"({"code":"Z","name":"x","bin":"62345678","colour":"red"})")
+                  .str("error.field"),
+              "colour");
+    EXPECT_EQ(iss.post("/v1/products", R"({"a":{"b":{"c":{"d":{"e":1}}}}})").status,
+              400);  // too deep
+    EXPECT_EQ(iss.post("/v1/products", "{\"code\":\"" + std::string(2000, 'x') + "\"}").status,
+              400);
     // Refused on its Content-Length, before a byte of the body is read.
     Answer huge = iss.send("POST", "/v1/products", "", {{"Content-Length", "70000"}});
     EXPECT_EQ(huge.status, 413);
@@ -355,8 +501,9 @@ TEST_F(AdminApi, BadInputGetsAClearErrorAndChangesNothing) {
     EXPECT_EQ(iss.get("/v1/products?limit=100000").status, 400);
     EXPECT_EQ(queryInt("SELECT COUNT(*) FROM product"), products);
     // Each failed change attempt is on record, and nothing else was written.
-    EXPECT_EQ(queryInt("SELECT COUNT(*) FROM admin_audit WHERE outcome = 'ok'"),
-              queryInt("SELECT COUNT(*) FROM admin_audit WHERE outcome = 'ok' AND id <= " + id(audit)));
+    EXPECT_EQ(
+        queryInt("SELECT COUNT(*) FROM admin_audit WHERE outcome = 'ok'"),
+        queryInt("SELECT COUNT(*) FROM admin_audit WHERE outcome = 'ok' AND id <= " + id(audit)));
 }
 
 TEST_F(AdminApi, AuditLogIsReadableByAuditorsAndVerifyNamesTheFirstEditedRow) {

@@ -8,8 +8,6 @@
 // function per endpoint and one line each in a new add...Routes() function called from
 // routes() in router.cpp, with a Permission from the one table.
 
-#include "admin_api/admin_state.h"
-#include "admin_api/json_tree.h"
 #include "card_core/domain/store.h"
 #include "terminal_api/http/json_out.h"
 
@@ -21,6 +19,9 @@
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "admin_api/admin_state.h"
+#include "admin_api/json_tree.h"
 
 namespace yika::admin {
 
@@ -107,9 +108,9 @@ using Handler = AdminReply (*)(Call&);
 using PermissionOf = Result<Permission> (*)(Call&);
 
 enum class Access : std::uint8_t {
-    Public,          // no session (login)
-    Session,         // any operator, even one who must still change the password
-    Permission,      // the route's permission (or PermissionOf) from the table
+    Public,      // no session (login)
+    Session,     // any operator, even one who must still change the password
+    Permission,  // the route's permission (or PermissionOf) from the table
 };
 
 struct Route {
@@ -122,13 +123,13 @@ struct Route {
     PermissionOf permission_of = nullptr;
 };
 
-void addSessionRoutes(std::vector<Route>& routes);    // auth_api.cpp
-void addIssuanceRoutes(std::vector<Route>& routes);   // issuance_api.cpp
-void addSalesRoutes(std::vector<Route>& routes);      // sales_api.cpp
-void addCardRoutes(std::vector<Route>& routes);       // cards_api.cpp
-void addMerchantRoutes(std::vector<Route>& routes);   // merchants_api.cpp
-void addApprovalRoutes(std::vector<Route>& routes);   // approvals_api.cpp
-void addAuditRoutes(std::vector<Route>& routes);      // audit_api.cpp
+void addSessionRoutes(std::vector<Route>& routes);   // auth_api.cpp
+void addIssuanceRoutes(std::vector<Route>& routes);  // issuance_api.cpp
+void addSalesRoutes(std::vector<Route>& routes);     // sales_api.cpp
+void addCardRoutes(std::vector<Route>& routes);      // cards_api.cpp
+void addMerchantRoutes(std::vector<Route>& routes);  // merchants_api.cpp
+void addApprovalRoutes(std::vector<Route>& routes);  // approvals_api.cpp
+void addAuditRoutes(std::vector<Route>& routes);     // audit_api.cpp
 
 // The whole table, built once.
 const std::vector<Route>& routes();

@@ -1,6 +1,5 @@
 #include "admin_api/admin_server.h"
 
-#include "admin_api/admin_http.h"
 #include "card_core/domain/assert.h"
 
 #include <Poco/Exception.h>
@@ -20,6 +19,8 @@
 #include <algorithm>
 #include <istream>
 #include <ostream>
+
+#include "admin_api/admin_http.h"
 
 namespace yika::admin {
 
@@ -110,8 +111,7 @@ class AdminHandler final : public Poco::Net::HTTPRequestHandler {
         return std::nullopt;
     }
 
-    static void send(Poco::Net::HTTPServerResponse& response, const AdminReply& reply,
-                     bool close) {
+    static void send(Poco::Net::HTTPServerResponse& response, const AdminReply& reply, bool close) {
         response.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(reply.status));
         response.setContentType(reply.content_type);
         response.set("Cache-Control", "no-store");

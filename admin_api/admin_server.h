@@ -15,7 +15,6 @@
 //
 //   stopped --start()--> running --stop()--> stopped
 
-#include "admin_api/admin_limits.h"
 #include "card_core/domain/approval.h"
 #include "card_core/domain/policies.h"
 #include "card_core/domain/secrets.h"
@@ -29,6 +28,8 @@
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "admin_api/admin_limits.h"
 
 namespace yika::admin {
 

@@ -8,8 +8,6 @@
 //
 // A bearer header is no ambient credential (no cookie), so the admin API needs no CSRF check.
 
-#include "admin_api/admin_server.h"
-#include "admin_api/batch_generation.h"
 #include "card_core/store/reader_pool.h"
 #include "crypto/audit_chain.h"
 #include "crypto/password_pool.h"
@@ -23,6 +21,9 @@
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "admin_api/admin_server.h"
+#include "admin_api/batch_generation.h"
 
 namespace yika::admin {
 

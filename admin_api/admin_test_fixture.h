@@ -6,9 +6,6 @@
 // files, and a test executor for payout_release (the real one arrives with issue 5). Every test
 // ends with the ledger invariants and the audit chain check.
 
-#include "admin_api/admin_server.h"
-#include "admin_api/audit_verify.h"
-#include "admin_api/bootstrap.h"
 #include "card_core/domain/store.h"
 #include "crypto/audit_chain.h"
 #include "crypto/seal_key.h"
@@ -26,6 +23,9 @@
 #include <map>
 #include <sstream>
 
+#include "admin_api/admin_server.h"
+#include "admin_api/audit_verify.h"
+#include "admin_api/bootstrap.h"
 #include "admin_api/json_tree.h"
 
 namespace yika::admin::testing {
@@ -119,7 +119,8 @@ class TestPayoutKind final : public ApprovalKindHandler {
         if (!file) return file.error();
         request.reference = "payout:" + *file;
         request.summary = "release payout file " + *file;
-        request.payload = payload.raw("file").empty() ? "{}" : "{\"file\":" + payload.raw("file") + "}";
+        request.payload =
+            payload.raw("file").empty() ? "{}" : "{\"file\":" + payload.raw("file") + "}";
         return Ok{};
     }
     Result<std::string> execute(StoreTx&, const ApprovalRequest& request, const Operator&,
@@ -134,8 +135,7 @@ class AdminApiTest : public ::testing::Test {
   protected:
     void SetUp() override {
         dir_ = std::filesystem::temp_directory_path() /
-               ("yika-admin-test-" + std::to_string(::getpid()) + "-" +
-                std::to_string(counter_++));
+               ("yika-admin-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++));
         std::filesystem::create_directories(dir_);
         auto pair = crypto::generateSealKeyPair();
         ASSERT_TRUE(crypto::writeSealPublicKeyFile(keyPath(), pair.public_key).ok());
@@ -171,9 +171,9 @@ class AdminApiTest : public ::testing::Test {
                       world_.clock, world_.keys},
             std::move(options));
         ASSERT_TRUE(server_->start("127.0.0.1", 0).ok());
-        auto first = createFirstAdministrator(world_.store().writer(), world_.keys, world_.random,
-                                              world_.clock, "admin",
-                                              crypto::PasswordCost::forTests());
+        auto first =
+            createFirstAdministrator(world_.store().writer(), world_.keys, world_.random,
+                                     world_.clock, "admin", crypto::PasswordCost::forTests());
         ASSERT_TRUE(first.ok());
         first_password_ = first->one_time_password;
         admin_ = loginAndChange("admin", first_password_);
@@ -192,8 +192,8 @@ class AdminApiTest : public ::testing::Test {
     Client anonymous() const { return Client(server_->port(), ""); }
 
     Answer login(const std::string& name, const std::string& password) const {
-        return anonymous().post("/v1/session", R"({"name":")" + name + R"(","password":")" +
-                                                   password + R"("})");
+        return anonymous().post("/v1/session",
+                                R"({"name":")" + name + R"(","password":")" + password + R"("})");
     }
 
     Client loginAndChange(const std::string& name, const std::string& one_time) {
@@ -201,9 +201,9 @@ class AdminApiTest : public ::testing::Test {
         EXPECT_EQ(in.status, 200) << in.body;
         EXPECT_EQ(in.at("operator.must_change_password").convert<bool>(), true);
         Client c(server_->port(), in.str("token"));
-        Answer changed = c.post("/v1/session/password", R"({"old_password":")" + one_time +
-                                                            R"(","new_password":")" + kPassword +
-                                                            R"("})");
+        Answer changed =
+            c.post("/v1/session/password", R"({"old_password":")" + one_time +
+                                               R"(","new_password":")" + kPassword + R"("})");
         EXPECT_EQ(changed.status, 200) << changed.body;
         return Client(server_->port(), changed.str("token"));
     }
@@ -225,8 +225,8 @@ class AdminApiTest : public ::testing::Test {
         std::int64_t approval = requested.num("approval.id");
         EXPECT_EQ(as("iss.b").post("/v1/approvals/" + std::to_string(approval) + "/approve").status,
                   200);
-        Answer generated =
-            as("iss.a").post("/v1/batches/" + std::to_string(batch) + "/generate", R"({"wait":true})");
+        Answer generated = as("iss.a").post("/v1/batches/" + std::to_string(batch) + "/generate",
+                                            R"({"wait":true})");
         EXPECT_EQ(generated.status, 200) << generated.body;
         EXPECT_EQ(generated.str("state"), "GENERATED") << generated.body;
         EXPECT_EQ(as("iss.a").post("/v1/batches/" + std::to_string(batch) + "/export").status, 200);

@@ -1,8 +1,6 @@
 // The admin API's small parts: the permission table's invariants, the JSON tree reader, the
 // audit chain check over a fake hash, operator rules, the limits table.
 
-#include "admin_api/admin_limits.h"
-#include "admin_api/json_tree.h"
 #include "card_core/domain/audit.h"
 #include "card_core/domain/operator.h"
 #include "card_core/domain/permissions.h"
@@ -10,6 +8,9 @@
 #include <gtest/gtest.h>
 
 #include <functional>
+
+#include "admin_api/admin_limits.h"
+#include "admin_api/json_tree.h"
 
 namespace yika::admin {
 namespace {
@@ -64,14 +65,15 @@ TEST(JsonTree, ReadsNestedObjectsAndNamesTheFieldInErrors) {
 
 TEST(JsonTree, RefusesWhatTheLimitsForbid) {
     JsonTreeLimits limits{3, 8, 5};
-    EXPECT_FALSE(parseJsonTree(R"({"a":{"b":{"c":{}}}})", limits).ok());  // depth
+    EXPECT_FALSE(parseJsonTree(R"({"a":{"b":{"c":{}}}})", limits).ok());     // depth
     EXPECT_FALSE(parseJsonTree(R"({"a":[1,2,3,4,5,6,7,8]})", limits).ok());  // nodes
     EXPECT_FALSE(parseJsonTree(R"({"a":"123456"})", limits).ok());           // string
     EXPECT_FALSE(parseJsonTree(R"({"a":1,"a":2})", limits).ok());            // duplicate
     EXPECT_FALSE(parseJsonTree(R"([1])", limits).ok());
     EXPECT_FALSE(parseJsonTree(R"({"a":1} x)", limits).ok());
     EXPECT_FALSE(parseJsonTree("", limits).ok());
-    EXPECT_TRUE(parseJsonTree(R"({"a":[{"a":1},{"a":2}]})", limits).ok());  // same name, two objects
+    EXPECT_TRUE(
+        parseJsonTree(R"({"a":[{"a":1},{"a":2}]})", limits).ok());  // same name, two objects
     auto big = parseJsonTree(R"({"a":18446744073709551615})", JsonTreeLimits{});
     ASSERT_TRUE(big.ok());
     EXPECT_FALSE(JsonReader(*big, "").integer("a", 0, INT64_MAX).ok());
@@ -85,7 +87,8 @@ class FakeHasher final : public AuditChainHasher {
         all += content;
         auto h = std::hash<std::string>{}(all);
         Bytes out(8);
-        for (int i = 0; i < 8; ++i) out[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(h >> (8 * i));
+        for (int i = 0; i < 8; ++i)
+            out[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(h >> (8 * i));
         return out;
     }
     bool verifyLink(const Bytes& prev, std::string_view content, const Bytes& hash) const override {

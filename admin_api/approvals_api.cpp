@@ -4,9 +4,10 @@
 // here: production batches, manual adjustments, merchant fee changes. Payout-file release
 // (issue 5) plugs in through AdminOptions::kinds.
 
-#include "admin_api/admin_http.h"
 #include "card_core/domain/adjustment.h"
 #include "card_core/domain/issuance.h"
+
+#include "admin_api/admin_http.h"
 
 namespace yika::admin {
 
@@ -39,7 +40,8 @@ class ProductionBatchKind final : public ApprovalKindHandler {
         auto location = p.str("location", 64);
         if (!location) return location.error();
         auto product = tx.product(*product_id);
-        if (!product) return makeError(ErrorCode::NotFound, p.pathOf("product_id") + ": no such product");
+        if (!product)
+            return makeError(ErrorCode::NotFound, p.pathOf("product_id") + ": no such product");
         ProductionBatch draft;
         draft.product_id = *product_id;
         draft.quantity = *quantity;
@@ -93,7 +95,8 @@ Result<ManualAdjustment> readAdjustment(const JsonReader& p) {
         auto code = line.integer("account", 1000, 9999);
         if (!code) return code.error();
         if (!isKnownAccount(static_cast<std::uint16_t>(*code))) {
-            return makeError(ErrorCode::InvalidArgument, line.pathOf("account") + ": not in the chart of accounts");
+            return makeError(ErrorCode::InvalidArgument,
+                             line.pathOf("account") + ": not in the chart of accounts");
         }
         auto sub = line.optInteger("sub", 0, INT64_MAX);
         if (!sub) return sub.error();
@@ -164,7 +167,8 @@ Result<FeeChange> readFeeChange(const JsonReader& p) {
     auto mode = p.str("fee_mode", 8);
     if (!mode) return mode.error();
     if (*mode != "net" && *mode != "gross") {
-        return makeError(ErrorCode::InvalidArgument, p.pathOf("fee_mode") + ": net (内扣) or gross (外收)");
+        return makeError(ErrorCode::InvalidArgument,
+                         p.pathOf("fee_mode") + ": net (内扣) or gross (外收)");
     }
     auto reason = p.optStr("reason", kReasonBytesMax);
     if (!reason) return reason.error();
@@ -212,9 +216,9 @@ class MerchantFeeChangeKind final : public ApprovalKindHandler {
 AdminReply submit(Call& call, ApprovalKind kind, const JsonReader& payload) {
     ApprovalKindHandler* handler = call.state.kind(kind);
     if (handler == nullptr) {
-        return errorReply(makeError(ErrorCode::NotPermitted,
-                                    "kind: " + std::string(toString(kind)) +
-                                        " has no executor in this server yet"));
+        return errorReply(makeError(
+            ErrorCode::NotPermitted,
+            "kind: " + std::string(toString(kind)) + " has no executor in this server yet"));
     }
     KindContext context{call.state.deps.policies, *call.op, call.now()};
     auto stored = call.write<ApprovalRequest>([&](StoreTx& tx) -> Result<ApprovalRequest> {
@@ -275,8 +279,8 @@ AdminReply submitFeeChange(Call& call) {
     auto b = call.body();
     if (!b) return errorReply(b.error());
     if (b->has("merchant_id")) {
-        return errorReply(makeError(ErrorCode::InvalidArgument,
-                                    "merchant_id: given by the path, not the body"));
+        return errorReply(
+            makeError(ErrorCode::InvalidArgument, "merchant_id: given by the path, not the body"));
     }
     // The path names the merchant; the body gives the new terms.
     JsonNode node = JsonNode{};
@@ -325,8 +329,8 @@ AdminReply listApprovals(Call& call) {
     if (auto text = call.queryText("state")) {
         state = approvalStateFromString(*text);
         if (!state) {
-            return errorReply(makeError(ErrorCode::InvalidArgument,
-                                        "state: PENDING, EXECUTED or REJECTED"));
+            return errorReply(
+                makeError(ErrorCode::InvalidArgument, "state: PENDING, EXECUTED or REJECTED"));
         }
     }
     auto reader = call.state.readers.acquire();
@@ -365,8 +369,8 @@ void addApprovalRoutes(std::vector<Route>& r) {
     r.push_back({"GET", "/v1/approvals/{id}", kP, P::Read, "approval.read", getApproval});
     r.push_back({"POST", "/v1/approvals/{id}/approve", kP, P::Read, "approval.approve",
                  approveHandler, approvePermissionOf});
-    r.push_back({"POST", "/v1/approvals/{id}/reject", kP, P::Read, "approval.reject",
-                 rejectHandler, approvePermissionOf});
+    r.push_back({"POST", "/v1/approvals/{id}/reject", kP, P::Read, "approval.reject", rejectHandler,
+                 approvePermissionOf});
     r.push_back({"POST", "/v1/adjustments", kP, P::AdjustmentRequest, "adjustment.request",
                  submitAdjustment});
     r.push_back({"POST", "/v1/merchants/{id}/fee-change", kP, P::FeeChangeRequest,

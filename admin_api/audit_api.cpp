@@ -1,9 +1,10 @@
 // The audit log: read it page by page, and check its hash chain.
 
-#include "admin_api/admin_http.h"
-#include "admin_api/audit_verify.h"
 #include "card_core/domain/admin_store.h"
 #include "crypto/hex.h"
+
+#include "admin_api/admin_http.h"
+#include "admin_api/audit_verify.h"
 
 namespace yika::admin {
 

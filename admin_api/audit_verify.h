@@ -13,7 +13,7 @@
 namespace yika::admin {
 
 struct AuditChainReport {
-    std::int64_t rows = 0;                    // rows examined
+    std::int64_t rows = 0;                     // rows examined
     std::optional<std::int64_t> first_broken;  // the first row whose link fails
     std::string reason;
     std::int64_t head_id = 0;  // the last good row

@@ -1,9 +1,10 @@
 // Sessions and operators: log in, who am I, log out, change password; create, list, disable
 // operators and reset their passwords (administrators).
 
+#include "crypto/session_token.h"
+
 #include "admin_api/admin_http.h"
 #include "admin_api/bootstrap.h"
-#include "crypto/session_token.h"
 
 namespace yika::admin {
 
@@ -84,9 +85,8 @@ AdminReply login(Call& call) {
     }
     // An unknown or disabled name is checked against a decoy hash, so the answer takes as long.
     bool usable = op && !op->disabled;
-    auto verified =
-        verifyOnPool(call, usable ? op->password_hash : call.state.passwords.decoyHash(),
-                     std::move(*password));
+    auto verified = verifyOnPool(
+        call, usable ? op->password_hash : call.state.passwords.decoyHash(), std::move(*password));
     wipe(*password);
     if (!verified) return busy(call);
     if (!usable || !*verified) {
@@ -221,9 +221,9 @@ AdminReply createOperator(Call& call) {
     if (!role_text) return errorReply(role_text.error());
     auto role = roleFromString(*role_text);
     if (!role) {
-        return errorReply(makeError(
-            ErrorCode::InvalidArgument,
-            "role: administrator, issuance, finance, customer_service or auditor"));
+        return errorReply(
+            makeError(ErrorCode::InvalidArgument,
+                      "role: administrator, issuance, finance, customer_service or auditor"));
     }
     if (Status s = validateOperatorName(*name); !s) return errorReply(s.error());
     if (Status s = validateDisplayName(*display); !s) return errorReply(s.error());
@@ -246,10 +246,9 @@ AdminReply createOperator(Call& call) {
     });
     if (!id) return errorReply(id.error());
     op.id = *id;
-    return jsonReply(201, JsonOut()
-                              .raw("operator", operatorJson(op))
-                              .str("one_time_password", otp->first)
-                              .done());
+    return jsonReply(
+        201,
+        JsonOut().raw("operator", operatorJson(op)).str("one_time_password", otp->first).done());
 }
 
 AdminReply disableOperator(Call& call) {
@@ -286,10 +285,9 @@ AdminReply resetPassword(Call& call) {
         return *op;
     });
     if (!done) return errorReply(done.error());
-    return jsonReply(200, JsonOut()
-                              .raw("operator", operatorJson(*done))
-                              .str("one_time_password", otp->first)
-                              .done());
+    return jsonReply(
+        200,
+        JsonOut().raw("operator", operatorJson(*done)).str("one_time_password", otp->first).done());
 }
 
 }  // namespace
@@ -303,12 +301,12 @@ void addSessionRoutes(std::vector<Route>& r) {
                  changePassword});
     r.push_back({"GET", "/v1/operators", Access::Permission, P::OperatorRead, "operator.list",
                  listOperators});
-    r.push_back({"POST", "/v1/operators", Access::Permission, P::OperatorManage,
-                 "operator.create", createOperator});
+    r.push_back({"POST", "/v1/operators", Access::Permission, P::OperatorManage, "operator.create",
+                 createOperator});
     r.push_back({"POST", "/v1/operators/{id}/disable", Access::Permission, P::OperatorManage,
                  "operator.disable", disableOperator});
-    r.push_back({"POST", "/v1/operators/{id}/reset-password", Access::Permission,
-                 P::OperatorManage, "operator.reset_password", resetPassword});
+    r.push_back({"POST", "/v1/operators/{id}/reset-password", Access::Permission, P::OperatorManage,
+                 "operator.reset_password", resetPassword});
 }
 
 }  // namespace yika::admin

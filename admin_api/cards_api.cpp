@@ -2,9 +2,10 @@
 // answer), reveal its full number (customer service only, audited), its history, and freeze /
 // unfreeze / replace / extend / redeem.
 
-#include "admin_api/admin_http.h"
 #include "card_core/domain/card_number.h"
 #include "card_core/domain/card_service.h"
+
+#include "admin_api/admin_http.h"
 
 namespace yika::admin {
 
@@ -66,9 +67,11 @@ AdminReply revealNumber(Call& call) {
         std::fill(pan->begin(), pan->end(), '\0');
         return errorReply(s.error());
     }
-    AdminReply r = jsonReply(
-        200,
-        JsonOut().num("id", id).str("pan_masked", card->pan_masked).str("card_number", *pan).done());
+    AdminReply r = jsonReply(200, JsonOut()
+                                      .num("id", id)
+                                      .str("pan_masked", card->pan_masked)
+                                      .str("card_number", *pan)
+                                      .done());
     std::fill(pan->begin(), pan->end(), '\0');
     return r;
 }
@@ -79,7 +82,8 @@ AdminReply history(Call& call) {
                                call.state.limits.history_rows_max);
     if (!limit) return errorReply(limit.error());
     auto reader = call.state.readers.acquire();
-    if (!reader.tx().card(id)) return errorReply(makeError(ErrorCode::CardNotFound, "no such card"));
+    if (!reader.tx().card(id))
+        return errorReply(makeError(ErrorCode::CardNotFound, "no such card"));
     std::vector<std::string> events;
     for (const CardEvent& e : reader.tx().admin().cardEvents(id, *limit)) {
         events.push_back(cardEventJson(e));
@@ -124,8 +128,9 @@ AdminReply freeze(Call& call) {
 }
 
 AdminReply unfreeze(Call& call) {
-    return cardChange(
-        call, [&](StoreTx& tx, CardId id) { return unfreezeCard(tx, id, call.actor(), call.now()); });
+    return cardChange(call, [&](StoreTx& tx, CardId id) {
+        return unfreezeCard(tx, id, call.actor(), call.now());
+    });
 }
 
 AdminReply extend(Call& call) {
@@ -141,9 +146,8 @@ AdminReply replace(Call& call) {
     if (!new_id) return errorReply(new_id.error());
     CardId old_id = call.param(0);
     call.target = "card:" + std::to_string(old_id) + ",card:" + std::to_string(*new_id);
-    auto txn = call.write<CardTxn>([&](StoreTx& tx) {
-        return replaceCard(tx, old_id, *new_id, call.actor(), call.now());
-    });
+    auto txn = call.write<CardTxn>(
+        [&](StoreTx& tx) { return replaceCard(tx, old_id, *new_id, call.actor(), call.now()); });
     if (!txn) return errorReply(txn.error());
     auto reader = call.state.readers.acquire();
     return jsonReply(200, JsonOut()
@@ -190,8 +194,7 @@ void addCardRoutes(std::vector<Route>& r) {
                  revealNumber});
     r.push_back({"GET", "/v1/cards/{id}/history", kP, P::Read, "card.history", history});
     r.push_back({"POST", "/v1/cards/{id}/freeze", kP, P::CardService, "card.freeze", freeze});
-    r.push_back({"POST", "/v1/cards/{id}/unfreeze", kP, P::CardService, "card.unfreeze",
-                 unfreeze});
+    r.push_back({"POST", "/v1/cards/{id}/unfreeze", kP, P::CardService, "card.unfreeze", unfreeze});
     r.push_back({"POST", "/v1/cards/{id}/replace", kP, P::CardService, "card.replace", replace});
     r.push_back({"POST", "/v1/cards/{id}/extend", kP, P::CardService, "card.extend", extend});
     r.push_back({"POST", "/v1/cards/{id}/redeem", kP, P::CardRedeem, "card.redeem", redeem});

@@ -1,10 +1,10 @@
 // Card products, production batches (request through maker-checker, generate as a background
 // job, download the sealed file, mark exported, receive into stock) and stock by location.
 
-#include "admin_api/admin_http.h"
 #include "card_core/domain/issuance.h"
 #include "crypto/seal_key.h"
 
+#include "admin_api/admin_http.h"
 #include <sys/stat.h>
 
 namespace yika::admin {
@@ -158,24 +158,22 @@ AdminReply generate(Call& call) {
     auto batch = readBatch(call, id);
     if (!batch) return errorReply(makeError(ErrorCode::NotFound, "no such batch"));
     if (batch->state != BatchState::Approved) {
-        return errorReply(makeError(ErrorCode::IllegalTransition,
-                                    "only an APPROVED batch is generated; it is " +
-                                        std::string(toString(batch->state))));
+        return errorReply(makeError(
+            ErrorCode::IllegalTransition,
+            "only an APPROVED batch is generated; it is " + std::string(toString(batch->state))));
     }
     auto recipient = crypto::readSealPublicKeyFile(call.state.options.manufacturer_public_key);
     if (!recipient) return errorReply(recipient.error());
     ::mkdir(call.state.options.exports_dir.c_str(), 0700);
-    std::string file =
-        call.state.options.exports_dir + "/batch-" + std::to_string(id) + ".sealed";
+    std::string file = call.state.options.exports_dir + "/batch-" + std::to_string(id) + ".sealed";
     AdminState& state = call.state;
     crypto::SealPublicKey key = *recipient;
     Status started = state.jobs.start(
         id, batch->quantity, [&state, id, key, file](const GenerationProgress& progress) {
-            GenerationSetup setup{state.deps.store.writer(),
-                                  GenerationDeps{state.deps.random, state.deps.pins,
-                                                 state.deps.vault},
-                                  state.deps.policies, state.deps.clock,
-                                  state.options.batch_chunk_cards};
+            GenerationSetup setup{
+                state.deps.store.writer(),
+                GenerationDeps{state.deps.random, state.deps.pins, state.deps.vault},
+                state.deps.policies, state.deps.clock, state.options.batch_chunk_cards};
             auto done = generateBatch(setup, id, key, file, progress);
             if (!done) return yika::Status(done.error());
             return yika::Status(Ok{});
@@ -256,21 +254,20 @@ void addIssuanceRoutes(std::vector<Route>& r) {
     using P = Permission;
     constexpr Access kP = Access::Permission;
     r.push_back({"GET", "/v1/products", kP, P::Read, "product.list", listProducts});
-    r.push_back({"POST", "/v1/products", kP, P::ProductWrite, "product.create",
-                 createProductHandler});
+    r.push_back(
+        {"POST", "/v1/products", kP, P::ProductWrite, "product.create", createProductHandler});
     r.push_back({"GET", "/v1/products/{id}", kP, P::Read, "product.read", getProduct});
     r.push_back({"GET", "/v1/batches", kP, P::Read, "batch.list", listBatches});
-    r.push_back({"POST", "/v1/batches", kP, P::BatchRequest, "batch.request",
-                 requestBatchHandler});
+    r.push_back({"POST", "/v1/batches", kP, P::BatchRequest, "batch.request", requestBatchHandler});
     r.push_back({"GET", "/v1/batches/{id}", kP, P::Read, "batch.read", getBatch});
-    r.push_back({"POST", "/v1/batches/{id}/generate", kP, P::BatchProduce, "batch.generate",
-                 generate});
-    r.push_back({"GET", "/v1/batches/{id}/file", kP, P::BatchProduce, "batch.download",
-                 downloadFile});
-    r.push_back({"POST", "/v1/batches/{id}/export", kP, P::BatchProduce, "batch.export",
-                 exportBatch});
-    r.push_back({"POST", "/v1/batches/{id}/receive", kP, P::BatchProduce, "batch.receive",
-                 receive});
+    r.push_back(
+        {"POST", "/v1/batches/{id}/generate", kP, P::BatchProduce, "batch.generate", generate});
+    r.push_back(
+        {"GET", "/v1/batches/{id}/file", kP, P::BatchProduce, "batch.download", downloadFile});
+    r.push_back(
+        {"POST", "/v1/batches/{id}/export", kP, P::BatchProduce, "batch.export", exportBatch});
+    r.push_back(
+        {"POST", "/v1/batches/{id}/receive", kP, P::BatchProduce, "batch.receive", receive});
     r.push_back({"GET", "/v1/stock", kP, P::Read, "stock.read", stock});
 }
 

@@ -214,8 +214,7 @@ Result<std::string> JsonReader::optStr(std::string_view name, std::size_t bytes_
     return n->text;
 }
 
-Result<std::optional<std::int64_t>> JsonReader::optInteger(std::string_view name,
-                                                           std::int64_t min,
+Result<std::optional<std::int64_t>> JsonReader::optInteger(std::string_view name, std::int64_t min,
                                                            std::int64_t max) const {
     const JsonNode* n = find(name);
     if (n == nullptr || n->type == JsonType::Null) return std::optional<std::int64_t>();

@@ -52,7 +52,7 @@ class JsonReader {
     Status only(std::initializer_list<std::string_view> allowed) const;
     bool has(std::string_view name) const;
 
-    Result<std::string> str(std::string_view name, std::size_t bytes_max) const;  // required
+    Result<std::string> str(std::string_view name, std::size_t bytes_max) const;     // required
     Result<std::string> optStr(std::string_view name, std::size_t bytes_max) const;  // "" if absent
     Result<std::int64_t> integer(std::string_view name, std::int64_t min, std::int64_t max) const;
     Result<std::optional<std::int64_t>> optInteger(std::string_view name, std::int64_t min,

@@ -2,9 +2,10 @@
 // A merchant's initial fee terms are set when it is created; later changes go through
 // maker-checker (POST /v1/merchants/{id}/fee-change, approvals_api.cpp).
 
-#include "admin_api/admin_http.h"
 #include "crypto/hex.h"
 #include "crypto/terminal_keys.h"
+
+#include "admin_api/admin_http.h"
 
 namespace yika::admin {
 
@@ -43,10 +44,10 @@ AdminReply createMerchant(Call& call) {
         out = *v;
         return Ok{};
     };
-    for (auto [name, max, field] : {std::tuple{"mid", std::size_t{15}, &m.mid},
-                                    std::tuple{"name", std::size_t{100}, &m.name},
-                                    std::tuple{"bank_name", std::size_t{100}, &m.bank_name},
-                                    std::tuple{"bank_account", std::size_t{40}, &m.bank_account}}) {
+    for (auto [name, max, field] :
+         {std::tuple{"mid", std::size_t{15}, &m.mid}, std::tuple{"name", std::size_t{100}, &m.name},
+          std::tuple{"bank_name", std::size_t{100}, &m.bank_name},
+          std::tuple{"bank_account", std::size_t{40}, &m.bank_account}}) {
         if (Status s = text(name, max, *field); !s) return errorReply(s.error());
     }
     auto group = b->optInteger("group_id", 1, INT64_MAX);
@@ -56,7 +57,8 @@ AdminReply createMerchant(Call& call) {
     auto mode = b->str("fee_mode", 8);
     if (!mode) return errorReply(mode.error());
     if (*mode != "net" && *mode != "gross") {
-        return errorReply(makeError(ErrorCode::InvalidArgument, "fee_mode: net (内扣) or gross (外收)"));
+        return errorReply(
+            makeError(ErrorCode::InvalidArgument, "fee_mode: net (内扣) or gross (外收)"));
     }
     auto days = b->optInteger("settle_days", 1, 30);
     if (!days) return errorReply(days.error());
@@ -121,8 +123,7 @@ AdminReply listTerminals(Call& call) {
     if (!merchant) return errorReply(merchant.error());
     auto reader = call.state.readers.acquire();
     auto ids = reader.tx().admin().terminalIds(
-        *merchant ? std::optional<MerchantId>(*merchant) : std::nullopt, page->first,
-        page->second);
+        *merchant ? std::optional<MerchantId>(*merchant) : std::nullopt, page->first, page->second);
     std::vector<std::string> items;
     for (TerminalId id : ids) items.push_back(terminalJson(*reader.tx().terminal(id)));
     return jsonReply(200, pageJson(items, ids.empty() ? 0 : ids.back(),
@@ -174,12 +175,12 @@ AdminReply createTerminal(Call& call) {
     if (call.state.options.on_terminal_added) call.state.options.on_terminal_added(*tid);
     // The one answer that carries a key: the terminal master key, for injection into the device.
     // It is not stored in clear, not logged, and cannot be shown again.
-    return jsonReply(201, JsonOut()
-                              .raw("terminal", terminalJson(terminal))
-                              .str("terminal_master_key_hex", crypto::toHex(tmk.span()))
-                              .str("key_check_value_hex",
-                                   crypto::toHex(crypto::keyCheckValue(tmk.span())))
-                              .done());
+    return jsonReply(
+        201, JsonOut()
+                 .raw("terminal", terminalJson(terminal))
+                 .str("terminal_master_key_hex", crypto::toHex(tmk.span()))
+                 .str("key_check_value_hex", crypto::toHex(crypto::keyCheckValue(tmk.span())))
+                 .done());
 }
 
 AdminReply listGroups(Call& call) {
@@ -217,15 +218,13 @@ void addMerchantRoutes(std::vector<Route>& r) {
     using P = Permission;
     constexpr Access kP = Access::Permission;
     r.push_back({"GET", "/v1/merchants", kP, P::Read, "merchant.list", listMerchants});
-    r.push_back({"POST", "/v1/merchants", kP, P::MerchantWrite, "merchant.create",
-                 createMerchant});
+    r.push_back({"POST", "/v1/merchants", kP, P::MerchantWrite, "merchant.create", createMerchant});
     r.push_back({"GET", "/v1/merchants/{id}", kP, P::Read, "merchant.read", getMerchant});
     r.push_back({"GET", "/v1/merchants/{id}/stores", kP, P::Read, "store.list", listStores});
-    r.push_back({"POST", "/v1/merchants/{id}/stores", kP, P::MerchantWrite, "store.create",
-                 createStore});
+    r.push_back(
+        {"POST", "/v1/merchants/{id}/stores", kP, P::MerchantWrite, "store.create", createStore});
     r.push_back({"GET", "/v1/terminals", kP, P::Read, "terminal.list", listTerminals});
-    r.push_back({"POST", "/v1/terminals", kP, P::TerminalWrite, "terminal.create",
-                 createTerminal});
+    r.push_back({"POST", "/v1/terminals", kP, P::TerminalWrite, "terminal.create", createTerminal});
     r.push_back({"GET", "/v1/terminals/{id}", kP, P::Read, "terminal.read", getTerminal});
     r.push_back({"GET", "/v1/merchant-groups", kP, P::Read, "merchant_group.list", listGroups});
     r.push_back({"POST", "/v1/merchant-groups", kP, P::MerchantWrite, "merchant_group.create",

@@ -11,7 +11,7 @@ namespace yika::admin::testing {
 namespace {
 
 const std::vector<std::pair<std::string, Role>> kOperators = {
-    {"admin", Role::Administrator}, {"iss.a", Role::Issuance}, {"fin.a", Role::Finance},
+    {"admin", Role::Administrator},  {"iss.a", Role::Issuance}, {"fin.a", Role::Finance},
     {"cs.a", Role::CustomerService}, {"aud.a", Role::Auditor},
 };
 
@@ -68,8 +68,8 @@ TEST_F(RoleMatrix, RequestingAndDecidingEachKindFollowsTheTable) {
         {ApprovalKind::PayoutRelease, R"({"file":"p1.csv"})"},
     };
     for (const Kind& k : kinds) {
-        std::string body = R"({"kind":")" + std::string(toString(k.kind)) +
-                           R"(","payload":)" + k.payload + "}";
+        std::string body =
+            R"({"kind":")" + std::string(toString(k.kind)) + R"(","payload":)" + k.payload + "}";
         std::string maker;
         for (const auto& [name, role] : kOperators) {
             bool may = allowed(role, requestPermission(k.kind));

@@ -1,12 +1,13 @@
 // Routing, authentication and the permission check: every endpoint passes here, so no handler
 // checks a role itself (the table is card_core/domain/permissions.h).
 
-#include "admin_api/admin_http.h"
 #include "crypto/session_token.h"
 
 #include <Poco/URI.h>
 
 #include <charconv>
+
+#include "admin_api/admin_http.h"
 
 namespace yika::admin {
 
@@ -154,8 +155,8 @@ Result<JsonReader> Call::body() {
     if (!body_) {
         JsonTreeLimits limits{state.limits.json_depth_max, state.limits.json_nodes_max,
                               state.limits.json_string_bytes_max};
-        auto parsed = parseJsonTree(request.body.empty() ? std::string_view("{}") : request.body,
-                                    limits);
+        auto parsed =
+            parseJsonTree(request.body.empty() ? std::string_view("{}") : request.body, limits);
         if (!parsed) return parsed.error();
         body_ = std::move(*parsed);
     }
@@ -177,9 +178,9 @@ Result<std::int64_t> Call::queryInt(std::string_view name, std::int64_t min, std
     std::int64_t v = 0;
     auto [ptr, ec] = std::from_chars(text->data(), text->data() + text->size(), v);
     if (ec != std::errc() || ptr != text->data() + text->size() || v < min || v > max) {
-        return makeError(ErrorCode::InvalidArgument,
-                         std::string(name) + ": an integer in " + std::to_string(min) + ".." +
-                             std::to_string(max));
+        return makeError(ErrorCode::InvalidArgument, std::string(name) + ": an integer in " +
+                                                         std::to_string(min) + ".." +
+                                                         std::to_string(max));
     }
     return v;
 }

@@ -1,8 +1,9 @@
 // Sales orders (design section 4): create with the sale rules checked (their messages name the
 // field), record the payment (every card of the order activates at once), cancel.
 
-#include "admin_api/admin_http.h"
 #include "card_core/domain/sales_service.h"
+
+#include "admin_api/admin_http.h"
 
 namespace yika::admin {
 
@@ -16,8 +17,9 @@ Result<PaymentMethod> methodField(const JsonReader& b, std::string_view name) {
     if (!text) return text.error();
     auto m = paymentMethodFromString(*text);
     if (!m) {
-        return makeError(ErrorCode::InvalidArgument,
-                         b.pathOf(name) + ": cash, bank_transfer, pos_debit_card or pos_credit_card");
+        return makeError(
+            ErrorCode::InvalidArgument,
+            b.pathOf(name) + ": cash, bank_transfer, pos_debit_card or pos_credit_card");
     }
     return *m;
 }
@@ -74,9 +76,9 @@ Result<SalesOrder> readOrder(const JsonReader& b, const Policies& policies) {
     auto invoice = b.optBool("invoice_wanted", false);
     if (!invoice) return invoice.error();
     order.invoice_wanted = *invoice;
-    for (auto [name, field] : {std::pair{"invoice_title", &order.invoice_title},
-                               std::pair{"invoice_tax_id", &order.invoice_tax_id},
-                               std::pair{"agent", &order.agent}}) {
+    for (auto [name, field] :
+         {std::pair{"invoice_title", &order.invoice_title},
+          std::pair{"invoice_tax_id", &order.invoice_tax_id}, std::pair{"agent", &order.agent}}) {
         auto v = b.optStr(name, kTextMax);
         if (!v) return v.error();
         *field = *v;
@@ -129,10 +131,9 @@ AdminReply getOrder(Call& call) {
     auto reader = call.state.readers.acquire();
     auto o = reader.tx().order(call.param(0));
     if (!o) return errorReply(makeError(ErrorCode::NotFound, "no such order"));
-    return jsonReply(200, JsonOut()
-                              .raw("order", orderJson(*o))
-                              .raw("warnings", jsonArray(warningsOf(*o)))
-                              .done());
+    return jsonReply(
+        200,
+        JsonOut().raw("order", orderJson(*o)).raw("warnings", jsonArray(warningsOf(*o))).done());
 }
 
 AdminReply pay(Call& call) {
@@ -160,8 +161,8 @@ AdminReply pay(Call& call) {
     call.target = "order:" + std::to_string(id);
     call.detail = std::string(toString(payment.method)) + " " + payment.amount.toDecimal();
     auto done = call.write<Ok>([&](StoreTx& tx) -> Result<Ok> {
-        YIKA_TRY(recordPayment(tx, id, payment, call.actor(), call.state.deps.policies,
-                               call.now()));
+        YIKA_TRY(
+            recordPayment(tx, id, payment, call.actor(), call.state.deps.policies, call.now()));
         return Ok{};
     });
     if (!done) return errorReply(done.error());

@@ -275,7 +275,8 @@ Result<Buyer> buyerField(const JsonReader& r, std::string_view name) {
     auto kind = b->str("kind", 32);
     if (!kind) return kind.error();
     auto k = buyerKindFromString(*kind);
-    if (!k) return makeError(ErrorCode::InvalidArgument, b->pathOf("kind") + ": individual or company");
+    if (!k)
+        return makeError(ErrorCode::InvalidArgument, b->pathOf("kind") + ": individual or company");
     buyer.kind = *k;
     auto text = [&](std::string_view field, std::string& out) -> Status {
         auto v = b->optStr(field, 200);
@@ -292,9 +293,10 @@ Result<Buyer> buyerField(const JsonReader& r, std::string_view name) {
     if (!id_type.empty()) {
         buyer.id_type = idTypeFromString(id_type);
         if (!buyer.id_type) {
-            return makeError(ErrorCode::InvalidArgument,
-                             b->pathOf("id_type") +
-                                 ": resident_id, passport, hk_macau_permit, taiwan_permit or other");
+            return makeError(
+                ErrorCode::InvalidArgument,
+                b->pathOf("id_type") +
+                    ": resident_id, passport, hk_macau_permit, taiwan_permit or other");
         }
     }
     return buyer;

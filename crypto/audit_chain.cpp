@@ -25,7 +25,8 @@ std::array<std::uint8_t, kMacBytes> mac(const KeyView& key, const Bytes& prev,
     };
     // The previous hash has a fixed length in a valid chain, but a tampered row may hold any
     // length: prefix it so (prev, content) cannot be re-split into another pair.
-    const std::uint8_t prev_size = static_cast<std::uint8_t>(std::min<std::size_t>(prev.size(), 255));
+    const std::uint8_t prev_size =
+        static_cast<std::uint8_t>(std::min<std::size_t>(prev.size(), 255));
     feed(kDomain.data(), kDomain.size());
     feed(&prev_size, 1);
     feed(prev.data(), prev_size);

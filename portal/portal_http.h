@@ -19,8 +19,8 @@
 
 namespace yika::portal {
 
-using http::JsonOut;  // terminal_api/http/json_out.h, shared with the admin API
 using http::jsonArray;
+using http::JsonOut;  // terminal_api/http/json_out.h, shared with the admin API
 
 struct PortalReply {
     int status = 200;

@@ -11,8 +11,8 @@
 
 #include "card_core/domain/account.h"
 #include "card_core/store/reader_pool.h"
-#include "crypto/password_pool.h"
 #include "card_core/store/sqlite_store_tx.h"
+#include "crypto/password_pool.h"
 #include "terminal_api/http/replay_cache.h"
 #include "terminal_api/http/terminal_directory.h"
 

@@ -1,7 +1,5 @@
 #include "server/commands.h"
 
-#include "admin_api/audit_verify.h"
-#include "admin_api/bootstrap.h"
 #include "card_core/store/schema.h"
 #include "crypto/audit_chain.h"
 #include "crypto/key_file.h"
@@ -13,6 +11,8 @@
 #include <chrono>
 #include <cstdio>
 
+#include "admin_api/audit_verify.h"
+#include "admin_api/bootstrap.h"
 #include <fcntl.h>
 #include <malloc.h>
 #include <sys/stat.h>

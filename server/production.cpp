@@ -1,9 +1,9 @@
 #include "server/production.h"
 
 #include "card_core/domain/issuance.h"
-#include "admin_api/batch_generation.h"
 #include "crypto/seal_key.h"
 
+#include "admin_api/batch_generation.h"
 #include <sys/stat.h>
 
 namespace yika::server {

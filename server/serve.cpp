@@ -22,9 +22,9 @@
 namespace yika::server {
 
 int runServe(const std::vector<std::string>& argv) {
-    Args args(argv,
-              {"--data", "--pos-port", "--http-port", "--ops-port", "--portal-port", "--admin-port"},
-              {});
+    Args args(
+        argv,
+        {"--data", "--pos-port", "--http-port", "--ops-port", "--portal-port", "--admin-port"}, {});
     if (!args.ok() || !args.value("--data")) {
         std::fprintf(stderr, "yikad: %s\n",
                      args.ok() ? "serve needs --data DIR" : args.error().c_str());

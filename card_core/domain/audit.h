@@ -32,11 +32,11 @@ class StoreTx;
 struct AuditRecord {
     std::int64_t id = 0;  // assigned by appendAudit
     TimestampMs at_ms = 0;
-    std::string actor;   // operator name; empty when unknown (a failed login of no operator)
-    std::string role;    // the actor's role, if known
-    std::string client;  // client address
-    std::string action;  // "login", "card.freeze", "approval.approve", ...
-    std::string target;  // what it acted on: "card:12", "approval:3"
+    std::string actor;    // operator name; empty when unknown (a failed login of no operator)
+    std::string role;     // the actor's role, if known
+    std::string client;   // client address
+    std::string action;   // "login", "card.freeze", "approval.approve", ...
+    std::string target;   // what it acted on: "card:12", "approval:3"
     std::string outcome;  // "ok", or a wire error code ("forbidden", "bad_credentials")
     std::string detail;   // never a secret (C3)
     Bytes prev_hash;

@@ -28,8 +28,8 @@ Status validateOperatorName(std::string_view name) {
         return makeError(ErrorCode::InvalidArgument, "name: 3 to 32 characters");
     }
     for (char c : name) {
-        bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
-                  c == '-';
+        bool ok =
+            (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
         if (!ok) {
             return makeError(ErrorCode::InvalidArgument,
                              "name: only lower-case letters, digits, '.', '_' and '-'");

@@ -6,7 +6,9 @@ namespace yika {
 
 namespace {
 
-constexpr std::uint8_t bit(Role role) { return static_cast<std::uint8_t>(1u << static_cast<int>(role)); }
+constexpr std::uint8_t bit(Role role) {
+    return static_cast<std::uint8_t>(1u << static_cast<int>(role));
+}
 
 constexpr std::uint8_t kAdmin = bit(Role::Administrator);
 constexpr std::uint8_t kIssuance = bit(Role::Issuance);

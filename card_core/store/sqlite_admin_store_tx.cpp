@@ -126,7 +126,8 @@ void SqliteAdminStoreTx::updateOperator(const Operator& op) {
 }
 
 std::vector<Operator> SqliteAdminStoreTx::operators(std::int64_t after_id, std::int64_t limit) {
-    static const std::string sql = std::string(kOperatorColumns) + "WHERE id > ?1 ORDER BY id LIMIT ?2";
+    static const std::string sql =
+        std::string(kOperatorColumns) + "WHERE id > ?1 ORDER BY id LIMIT ?2";
     auto& s = stmt(sql.c_str());
     s.bind(1, after_id).bind(2, limit);
     std::vector<Operator> out;
@@ -144,8 +145,9 @@ std::int64_t SqliteAdminStoreTx::operatorCount() {
 }
 
 void SqliteAdminStoreTx::insertOperatorSession(const OperatorSession& session) {
-    stmt("INSERT INTO operator_session (token_hash, operator_id, created_at_ms, expires_at_ms) "
-         "VALUES (?1, ?2, ?3, ?4)")
+    stmt(
+        "INSERT INTO operator_session (token_hash, operator_id, created_at_ms, expires_at_ms) "
+        "VALUES (?1, ?2, ?3, ?4)")
         .bindBlob(1, session.token_hash)
         .bind(2, session.operator_id)
         .bind(3, session.created_at_ms)
@@ -197,8 +199,9 @@ std::optional<ApprovalRequest> SqliteAdminStoreTx::approval(ApprovalId id) {
 }
 
 void SqliteAdminStoreTx::updateApproval(const ApprovalRequest& r) {
-    stmt("UPDATE approval_request SET state = ?2, decided_by = ?3, decided_at_ms = ?4, note = ?5, "
-         "result = ?6 WHERE id = ?1")
+    stmt(
+        "UPDATE approval_request SET state = ?2, decided_by = ?3, decided_at_ms = ?4, note = ?5, "
+        "result = ?6 WHERE id = ?1")
         .bind(1, r.id)
         .bind(2, toString(r.state))
         .bind(3, std::string_view(r.decided_by))
@@ -338,8 +341,7 @@ std::vector<CardEvent> SqliteAdminStoreTx::cardEvents(CardId card, std::int64_t 
     return out;
 }
 
-std::vector<MerchantId> SqliteAdminStoreTx::merchantIds(std::int64_t after_id,
-                                                        std::int64_t limit) {
+std::vector<MerchantId> SqliteAdminStoreTx::merchantIds(std::int64_t after_id, std::int64_t limit) {
     auto& s = stmt("SELECT id FROM merchant WHERE id > ?1 ORDER BY id LIMIT ?2");
     s.bind(1, after_id).bind(2, limit);
     return ids(s);
@@ -388,8 +390,7 @@ std::vector<MerchantStore> SqliteAdminStoreTx::merchantStores(MerchantId merchan
 }
 
 std::vector<TerminalId> SqliteAdminStoreTx::terminalIds(std::optional<MerchantId> merchant,
-                                                        std::int64_t after_id,
-                                                        std::int64_t limit) {
+                                                        std::int64_t after_id, std::int64_t limit) {
     auto& s = stmt(
         "SELECT id FROM terminal WHERE (?1 IS NULL OR merchant_id = ?1) AND id > ?2 ORDER BY id "
         "LIMIT ?3");
