@@ -282,12 +282,14 @@ AdminReply submitFeeChange(Call& call) {
         return errorReply(
             makeError(ErrorCode::InvalidArgument, "merchant_id: given by the path, not the body"));
     }
-    // The path names the merchant; the body gives the new terms.
-    JsonNode node = JsonNode{};
-    node.type = JsonType::Object;
-    auto parsed = parseJsonTree(call.request.body, JsonTreeLimits{4, 64, 1024});
+    // The path names the merchant; the body gives the new terms (already parsed under the
+    // limits by call.body(), so this second parse cannot fail differently).
+    const AdminLimits& limits = call.state.limits;
+    auto parsed = parseJsonTree(
+        call.request.body.empty() ? std::string_view("{}") : std::string_view(call.request.body),
+        JsonTreeLimits{limits.json_depth_max, limits.json_nodes_max, limits.json_string_bytes_max});
     if (!parsed) return errorReply(parsed.error());
-    node = std::move(*parsed);
+    JsonNode node = std::move(*parsed);
     node.keys.push_back("merchant_id");
     JsonNode id;
     id.type = JsonType::Integer;
