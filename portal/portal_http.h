@@ -6,6 +6,7 @@
 
 #include "card_core/domain/result.h"
 #include "terminal_api/http/json_body.h"
+#include "terminal_api/http/json_out.h"
 
 #include <Poco/Net/HTTPServerRequest.h>
 
@@ -14,10 +15,12 @@
 #include <utility>
 #include <vector>
 
-#include "portal/json_out.h"
 #include "portal/portal_state.h"
 
 namespace yika::portal {
+
+using http::jsonArray;
+using http::JsonOut;  // terminal_api/http/json_out.h, shared with the admin API
 
 struct PortalReply {
     int status = 200;

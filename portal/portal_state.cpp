@@ -1,56 +1,18 @@
 #include "portal/portal_state.h"
 
 #include "crypto/hex.h"
-#include "crypto/terminal_keys.h"
-
-#include <sodium.h>
-
-#include <algorithm>
+#include "crypto/session_token.h"
 
 namespace yika::portal {
 
 namespace {
-
-constexpr std::size_t kTokenBytes = 32;
 
 crypto::PasswordCost costOf(const PortalLimits& limits) {
     return {static_cast<unsigned long long>(limits.password_ops),
             static_cast<std::size_t>(limits.password_mem_kib) * 1024};
 }
 
-crypto::HmacSha256Digest keyed(const crypto::KeyRing& keys, std::string_view label,
-                               std::string_view token) {
-    std::string input(label);
-    input += token;
-    auto key = keys.current(crypto::KeyPurpose::SessionToken);
-    return crypto::hmacSha256(
-        key.bytes, std::span(reinterpret_cast<const std::uint8_t*>(input.data()), input.size()));
-}
-
 }  // namespace
-
-ReaderPool::Lease ReaderPool::acquire() {
-    std::unique_ptr<Reader> reader;
-    {
-        std::lock_guard lock(mutex_);
-        if (!free_.empty()) {
-            reader = std::move(free_.back());
-            free_.pop_back();
-        }
-    }
-    if (!reader) {
-        reader = std::make_unique<Reader>();
-        reader->db = store_.openReader();
-        reader->tx = std::make_unique<store::SqliteStoreTx>(*reader->db);
-    }
-    reader->tx->resetCaches();
-    return Lease(*this, std::move(reader));
-}
-
-void ReaderPool::release(std::unique_ptr<Reader> reader) {
-    std::lock_guard lock(mutex_);
-    free_.push_back(std::move(reader));
-}
 
 PortalState::PortalState(PortalDeps d, PortalOptions options)
     : deps(d),
@@ -66,22 +28,17 @@ PortalState::PortalState(PortalDeps d, PortalOptions options)
 
 PortalState::~PortalState() { stopCallbacks(); }
 
-std::string PortalState::randomHex(std::size_t bytes) {
-    Bytes raw(bytes);
-    randombytes_buf(raw.data(), raw.size());
-    return crypto::toHex(raw);
-}
+// The token scheme is shared with the admin API (crypto/session_token.h); the labels differ.
+std::string PortalState::randomHex(std::size_t bytes) { return crypto::randomHex(bytes); }
 
-std::string PortalState::newToken() const { return randomHex(kTokenBytes); }
+std::string PortalState::newToken() const { return crypto::newSessionToken(); }
 
 Bytes PortalState::tokenHash(std::string_view token) const {
-    auto digest = keyed(deps.keys, "yika-session-v1", token);
-    return Bytes(digest.begin(), digest.end());
+    return crypto::sessionTokenHash(deps.keys, "yika-session-v1", token);
 }
 
 std::string PortalState::csrfOf(std::string_view token) const {
-    auto digest = keyed(deps.keys, "yika-csrf-v1", token);
-    return crypto::toHex(Bytes(digest.begin(), digest.end()));
+    return crypto::toHex(crypto::sessionTokenHash(deps.keys, "yika-csrf-v1", token));
 }
 
 }  // namespace yika::portal

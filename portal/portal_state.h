@@ -10,7 +10,9 @@
 //                with the cookie (double submit, bound to the session)
 
 #include "card_core/domain/account.h"
+#include "card_core/store/reader_pool.h"
 #include "card_core/store/sqlite_store_tx.h"
+#include "crypto/password_pool.h"
 #include "terminal_api/http/replay_cache.h"
 #include "terminal_api/http/terminal_directory.h"
 
@@ -22,43 +24,12 @@
 #include <thread>
 #include <vector>
 
-#include "portal/password_pool.h"
 #include "portal/portal_server.h"
 #include "portal/rate_limiter.h"
 
 namespace yika::portal {
 
-// Read-only connections, one per request in progress, reused. Thread-safe.
-class ReaderPool {
-  public:
-    explicit ReaderPool(store::SqliteStore& store) : store_(store) {}
-
-    struct Reader {
-        std::unique_ptr<store::Database> db;
-        std::unique_ptr<store::SqliteStoreTx> tx;
-    };
-    class Lease {
-      public:
-        Lease(ReaderPool& pool, std::unique_ptr<Reader> reader)
-            : pool_(pool), reader_(std::move(reader)) {}
-        ~Lease() { pool_.release(std::move(reader_)); }
-        Lease(const Lease&) = delete;
-        Lease& operator=(const Lease&) = delete;
-        StoreTx& tx() { return *reader_->tx; }
-
-      private:
-        ReaderPool& pool_;
-        std::unique_ptr<Reader> reader_;
-    };
-    // A reader whose row caches are fresh. Throws StorageError if a connection cannot open.
-    Lease acquire();
-
-  private:
-    void release(std::unique_ptr<Reader> reader);
-    store::SqliteStore& store_;
-    std::mutex mutex_;
-    std::vector<std::unique_ptr<Reader>> free_;
-};
+using store::ReaderPool;  // moved to card_core/store/reader_pool.h (shared with the admin API)
 
 class PortalState {
   public:
@@ -68,7 +39,7 @@ class PortalState {
     PortalDeps deps;
     const PortalLimits limits;
     std::string public_url;
-    PasswordPool passwords;
+    crypto::PasswordPool passwords;
     RateLimiter rate;
     ReaderPool readers;
     http::ReplayCache replay;

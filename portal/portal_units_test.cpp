@@ -1,8 +1,8 @@
-// The portal's small parts: rate limits, the bounded password pool, the limits table.
+// The portal's small parts: rate limits, the limits table (the password pool's tests moved
+// with it to crypto/password_pool_test.cpp).
 
 #include <gtest/gtest.h>
 
-#include "portal/password_pool.h"
 #include "portal/portal_limits.h"
 #include "portal/rate_limiter.h"
 
@@ -24,32 +24,6 @@ TEST(RateLimiter, FullTableDropsExpiredWindowsThenFailsClosed) {
     EXPECT_FALSE(limiter.admit("new", 5, 500));  // nothing expired yet: refused
     EXPECT_TRUE(limiter.admit("k1", 5, 500));    // a known key still counts
     EXPECT_TRUE(limiter.admit("new", 5, 1500));  // the old windows expired and were dropped
-}
-
-TEST(PasswordPool, HashesAndVerifies) {
-    PasswordPool pool(1, 4, crypto::PasswordCost::forTests());
-    auto hash = pool.hash("correct horse");
-    ASSERT_TRUE(hash.has_value());
-    std::string stored = hash->get();
-    auto good = pool.verify(stored, "correct horse");
-    auto bad = pool.verify(stored, "wrong horse");
-    ASSERT_TRUE(good && bad);
-    EXPECT_TRUE(good->get());
-    EXPECT_FALSE(bad->get());
-    auto decoy = pool.verify(pool.decoyHash(), "anything");
-    ASSERT_TRUE(decoy);
-    EXPECT_FALSE(decoy->get());
-}
-
-TEST(PasswordPool, RefusesBeyondThreadsPlusQueue) {
-    // Interactive cost (64 MiB, tens of ms): the first hash is still running when the second
-    // request comes.
-    PasswordPool pool(1, 0, crypto::PasswordCost::interactive());
-    auto first = pool.hash("first password");
-    ASSERT_TRUE(first.has_value());
-    EXPECT_FALSE(pool.hash("second password").has_value());
-    EXPECT_FALSE(first->get().empty());
-    EXPECT_TRUE(pool.hash("third password").has_value());  // the slot is free again
 }
 
 TEST(PortalLimits, DefaultsAreValidAndBoundsAreChecked) {

@@ -16,16 +16,19 @@ namespace {
 constexpr const char* kUsage = R"(usage: yikad <command> [options]
 
 commands:
-  init --data DIR [--demo]     create the data folder: database, key file, configuration
-                               (--demo: also products, merchants, stock, sold cards, purchases)
-  serve --data DIR [--pos-port N] [--http-port N] [--ops-port N]
-                               run the server: ISO 8583 listener, terminal JSON API, health and
-                               metrics (stop with SIGTERM: in-flight requests are answered)
+  init --data DIR [--demo]     create the data folder: database, key file, configuration and
+                               the first administrator "admin" (its one-time password is
+                               printed once) (--demo: also products, merchants, stock, sales)
+  serve --data DIR [--pos-port N] [--http-port N] [--ops-port N] [--portal-port N]
+        [--admin-port N]       run the server: ISO 8583 listener, terminal JSON API, portal,
+                               admin API, health and metrics (stop with SIGTERM: in-flight
+                               requests are answered)
   terminal add --data DIR --mid MID --tid TID [--store NAME]
                                register a terminal; prints its master key once
   bench-setup --data DIR [--cards N] [--terminals K]
                                load-test data: N sold cards, K terminals, demo-only key files
-  verify --data DIR            check every ledger invariant; exit 1 naming each violation
+  verify --data DIR            check every ledger invariant and the audit log's hash chain;
+                               exit 1 naming each violation and the first broken audit row
   produce --data DIR --product CODE --count N --location LOC --requested-by OP --approved-by OP2
           [--manufacturer-key FILE] [--receive]
                                run a production batch (制卡) and write the sealed manufacturer file

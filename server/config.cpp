@@ -157,6 +157,8 @@ void addPolicyFormatters(std::map<std::string, Formatter>& f) {
               intText([](const Config& c) { return c.policies.sale.order_cards_max; }));
 }
 
+void addAdminFormatters(std::map<std::string, Formatter>& f);  // admin API (issue 6)
+
 const std::map<std::string, Formatter>& formatters() {
     static const std::map<std::string, Formatter> kFormatters = [] {
         std::map<std::string, Formatter> f;
@@ -221,6 +223,7 @@ const std::map<std::string, Formatter>& formatters() {
         f.emplace("portal.address", text([](const Config& c) { return c.portal.address; }));
         f.emplace("portal.port", intText([](const Config& c) { return c.portal.port; }));
         f.emplace("portal.public_url", text([](const Config& c) { return c.portal.public_url; }));
+        addAdminFormatters(f);  // admin API (issue 6)
         return f;
     }();
     return kFormatters;
@@ -252,10 +255,43 @@ std::map<std::string, Setter> portalSetters() {
     return out;
 }
 
+// --- admin API (issue 6): admin.* settings ---
+std::map<std::string, Setter> adminSetters() {
+    std::map<std::string, Setter> out;
+    for (const admin::AdminLimitSetting& setting : admin::adminLimitSettings()) {
+        auto field = setting.field;
+        out.emplace(std::string(setting.key),
+                    intSetter(setting.min, setting.max,
+                              [field](Config& c, std::int64_t v) { c.admin.limits.*field = v; }));
+    }
+    out.emplace("admin.enabled", boolSetter([](Config& c, bool v) { c.admin.enabled = v; }));
+    out.emplace("admin.address", [](Config& c, const std::string& t) {
+        if (t.empty() || t.size() > 255) return false;
+        c.admin.address = t;
+        return true;
+    });
+    out.emplace("admin.port",
+                intSetter(0, 65535, [](Config& c, std::int64_t v) { c.admin.port = v; }));
+    return out;
+}
+
+void addAdminFormatters(std::map<std::string, Formatter>& f) {
+    for (const admin::AdminLimitSetting& setting : admin::adminLimitSettings()) {
+        auto field = setting.field;
+        f.emplace(std::string(setting.key),
+                  [field](const Config& c) { return std::to_string(c.admin.limits.*field); });
+    }
+    f.emplace("admin.enabled", boolean([](const Config& c) { return c.admin.enabled; }));
+    f.emplace("admin.address", text([](const Config& c) { return c.admin.address; }));
+    f.emplace("admin.port", intText([](const Config& c) { return c.admin.port; }));
+}
+// --- end admin API (issue 6) ---
+
 const std::map<std::string, Setter>& setters() {
     static const std::map<std::string, Setter> kSetters = [] {
         std::map<std::string, Setter> all = httpSetters();
         all.merge(portalSetters());
+        all.merge(adminSetters());  // admin API (issue 6)
         all.merge(std::map<std::string, Setter>{
             {"pos.address",
              [](Config& c, const std::string& t) {
@@ -553,6 +589,39 @@ portal.callback_poll_ms = 500
 portal.retry_after_s = 1
 portal.shops_cached_max = 10000
 portal.shop_cache_ttl_ms = 60000
+
+# --- admin API (issue 6) ---
+# The back office's JSON API (docs/admin-api.md), on its own listener and threads. Keep it on a
+# private address. Request threads and waiting connections; read and keep-alive timeouts;
+# request size (body bytes, JSON nesting, JSON values per body, bytes of any JSON string).
+admin.enabled = true
+admin.address = 127.0.0.1
+admin.port = 8481
+admin.threads_max = 8
+admin.queued_max = 32
+admin.receive_timeout_ms = 10000
+admin.keep_alive_timeout_ms = 15000
+admin.body_bytes_max = 65536
+admin.json_depth_max = 4
+admin.json_nodes_max = 2048
+admin.json_string_bytes_max = 1024
+# Operator sessions end this long after login (a working shift).
+admin.session_ttl_ms = 28800000
+# argon2id for operator passwords on its own small pool (beyond it: 503), its cost, the
+# shortest password, and the lock after consecutive failed logins.
+admin.password_threads = 1
+admin.password_queue_max = 8
+admin.password_ops = 3
+admin.password_mem_kib = 65536
+admin.password_bytes_min = 12
+admin.login_failures_max = 5
+admin.login_lock_ms = 900000
+# Rows per listing page and per card history; production batches generated at once; the
+# Retry-After of 503 answers.
+admin.page_rows_max = 500
+admin.history_rows_max = 200
+admin.generation_jobs_max = 1
+admin.retry_after_s = 1
 )";
 }
 
@@ -688,6 +757,9 @@ Result<Config> loadConfig(const std::string& path, const Environment& env) {
         return makeError(ErrorCode::InvalidArgument, path + ": " + limits.error().detail);
     }
     if (Status limits = portal::validatePortalLimits(config.portal.limits); !limits) {
+        return makeError(ErrorCode::InvalidArgument, path + ": " + limits.error().detail);
+    }
+    if (Status limits = admin::validateAdminLimits(config.admin.limits); !limits) {  // issue 6
         return makeError(ErrorCode::InvalidArgument, path + ": " + limits.error().detail);
     }
     return config;

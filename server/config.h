@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "admin_api/admin_limits.h"
 #include "portal/portal_limits.h"
 
 namespace yika::server {
@@ -47,6 +48,14 @@ struct PortalConfig {
     portal::PortalLimits limits;
 };
 
+// --- admin API (issue 6): admin.* ---
+struct AdminConfig {
+    bool enabled = true;
+    std::string address = "127.0.0.1";  // keep it on a private interface
+    std::int64_t port = 8481;
+    admin::AdminLimits limits;
+};
+
 struct Config {
     PosConfig pos;
     HttpConfig http;
@@ -72,6 +81,7 @@ struct Config {
     } log;
     // --- end operations (issue 8) ---
     PortalConfig portal;  // --- cardholder portal (issue 4) ---
+    AdminConfig admin;    // --- admin API (issue 6) ---
 };
 
 // The commented default file `yikad init` writes.

@@ -15,13 +15,16 @@
 #include <atomic>
 #include <cstdio>
 
+#include "admin_api/admin_server.h"
 #include "portal/portal_server.h"
 #include <signal.h>
 
 namespace yika::server {
 
 int runServe(const std::vector<std::string>& argv) {
-    Args args(argv, {"--data", "--pos-port", "--http-port", "--ops-port", "--portal-port"}, {});
+    Args args(
+        argv,
+        {"--data", "--pos-port", "--http-port", "--ops-port", "--portal-port", "--admin-port"}, {});
     if (!args.ok() || !args.value("--data")) {
         std::fprintf(stderr, "yikad: %s\n",
                      args.ok() ? "serve needs --data DIR" : args.error().c_str());
@@ -39,6 +42,7 @@ int runServe(const std::vector<std::string>& argv) {
         if (auto port = args.value("--http-port")) c.http.port = std::stoi(*port);
         if (auto port = args.value("--ops-port")) c.ops.port = std::stoi(*port);  // issue 8
         if (auto port = args.value("--portal-port")) c.portal.port = std::stoi(*port);
+        if (auto port = args.value("--admin-port")) c.admin.port = std::stoi(*port);  // issue 6
     });
     if (!opened) {
         std::fprintf(stderr, "yikad: %s\n", opened.error().detail.c_str());
@@ -94,6 +98,30 @@ int runServe(const std::vector<std::string>& argv) {
         logs::error("portal_listen_failed", {{"error", listening.error().detail}});
         return 1;
     }
+    // --- admin API (issue 6): the back office, on its own listener ---
+    std::unique_ptr<admin::AdminServer> admin_server;
+    if (rt.config.admin.enabled) {
+        admin::AdminOptions admin_options;
+        admin_options.limits = rt.config.admin.limits;
+        admin_options.exports_dir = rt.paths.exports_dir();
+        admin_options.manufacturer_public_key = rt.paths.manufacturer_public_key();
+        admin_options.batch_chunk_cards = rt.config.batch_chunk_cards;
+        PosListener* pos_listener = pos->get();
+        admin_options.on_terminal_added = [pos_listener](const std::string& tid) {
+            (void)pos_listener->reloadTerminal(tid);
+        };
+        admin_server = std::make_unique<admin::AdminServer>(
+            admin::AdminDeps{*rt.store, rt.pins, rt.vault, rt.random, rt.config.policies, clock,
+                             rt.keys},
+            std::move(admin_options));
+        if (Status listening = admin_server->start(
+                rt.config.admin.address, static_cast<std::uint16_t>(rt.config.admin.port));
+            !listening) {
+            logs::error("admin_listen_failed", {{"error", listening.error().detail}});
+            return 1;
+        }
+    }
+    const unsigned admin_port = admin_server ? admin_server->port() : 0;
     // --- operations (issue 8): health and metrics listener, graceful stop ---
     std::atomic<bool> stopping{false};
     OpsServer ops(makeOpsEndpoints(rt, **pos, http_api, stopping),
@@ -111,15 +139,19 @@ int runServe(const std::vector<std::string>& argv) {
                 {"pos", rt.config.pos.address + ":" + std::to_string((*pos)->port())},
                 {"http", rt.config.http.address + ":" + std::to_string(http_api.port())},
                 {"portal", rt.config.portal.address + ":" + std::to_string(portal_server->port())},
+                {"admin", rt.config.admin.address + ":" + std::to_string(admin_port)},
                 {"ops", rt.config.ops.address + ":" + std::to_string(ops.port())}});
     std::printf(
         "yikad serving %s\n  ISO 8583 terminal port: %s:%u (TCP)\n"
         "  terminal JSON API:      http://%s:%u/v1/terminal/ (spec: /v1/openapi.yaml)\n"
         "  cardholder portal:      http://%s:%u/ (shop API: /v1/shop/orders)\n"
+        "  admin API:              http://%s:%u/v1/ (docs/admin-api.md)%s\n"
         "  health and metrics:     http://%s:%u/healthz /readyz /metrics\n",
         rt.paths.dir.c_str(), rt.config.pos.address.c_str(), (*pos)->port(),
         rt.config.http.address.c_str(), http_api.port(), rt.config.portal.address.c_str(),
-        portal_server->port(), rt.config.ops.address.c_str(), ops.port());
+        portal_server->port(), rt.config.admin.address.c_str(), admin_port,
+        admin_server ? "" : " (disabled: admin.enabled = false)", rt.config.ops.address.c_str(),
+        ops.port());
     std::fflush(stdout);
 
     int signal_number = 0;
@@ -127,6 +159,7 @@ int runServe(const std::vector<std::string>& argv) {
     logs::info("stopping", {{"signal", signal_number == SIGINT ? "SIGINT" : "SIGTERM"}});
     stopping.store(true);
     portal_server->stop();  // finishes its requests; its writes go through the writer below
+    if (admin_server) admin_server->stop();  // issue 6: the same, and its generation jobs
     stopGracefully(rt, **pos, http_api);
     ops.stop();
     logs::info("stopped");

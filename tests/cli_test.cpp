@@ -83,6 +83,29 @@ TEST_F(CliTest, InitRefusesAnInitialisedFolder) {
     EXPECT_EQ(keys_before, keys_after) << "init must never overwrite keys";
 }
 
+// --- admin API (issue 6): the first administrator and the audit chain ---
+TEST_F(CliTest, InitPrintsTheFirstAdministratorOnceAndVerifyNamesAnEditedAuditRow) {
+    CliRun init = yikad("init " + data());
+    ASSERT_EQ(init.exit_code, 0) << init.output;
+    EXPECT_NE(init.output.find("first administrator: admin, one-time password"), std::string::npos)
+        << init.output;
+    {
+        store::Database db((dir_ / "yika.db").string(), {});
+        // A second row, then someone with the database file edits the first one.
+        db.exec(
+            "INSERT INTO admin_audit (id, at_ms, actor, role, client, action, target, outcome, "
+            "detail, prev_hash, hash) SELECT 2, at_ms, actor, role, client, 'x', target, outcome, "
+            "detail, hash, hash FROM admin_audit WHERE id = 1");
+        db.exec("DROP TRIGGER admin_audit_no_update");
+        db.exec("UPDATE admin_audit SET detail = 'first administrator mallory' WHERE id = 1");
+    }
+    CliRun verify = yikad("verify " + data());
+    EXPECT_EQ(verify.exit_code, 1) << verify.output;
+    EXPECT_NE(verify.output.find("audit chain broken at row 1"), std::string::npos)
+        << verify.output;
+    EXPECT_NE(verify.output.find("ledger"), std::string::npos) << verify.output;
+}
+
 TEST_F(CliTest, VerifyNamesACardWhoseBalanceWasEditedByHand) {
     ASSERT_EQ(yikad("init " + data() + " --demo").exit_code, 0);
     {

@@ -28,6 +28,7 @@
 namespace yika {
 
 class AccountStoreTx;  // card_core/domain/account.h
+class AdminStoreTx;    // card_core/domain/admin_store.h (issue 6)
 
 class StorageError : public std::runtime_error {
   public:
@@ -54,6 +55,7 @@ class StoreTx {
     virtual MerchantId insertMerchant(const Merchant& merchant) = 0;
     virtual std::optional<Merchant> merchant(MerchantId id) = 0;
     virtual std::optional<Merchant> merchantByMid(std::string_view mid) = 0;
+    virtual void updateMerchant(const Merchant& merchant) = 0;  // issue 6: fee changes
 
     virtual StoreId insertMerchantStore(const MerchantStore& store) = 0;
     virtual TerminalId insertTerminal(const Terminal& terminal) = 0;
@@ -138,6 +140,10 @@ class StoreTx {
     // --- online accounts (issue 4) ---
     // Accounts, bindings, sessions and payment orders, in this same transaction.
     virtual AccountStoreTx& accounts() = 0;
+
+    // --- admin API (issue 6) ---
+    // Operators, sessions, maker-checker requests, the audit chain and back-office listings.
+    virtual AdminStoreTx& admin() = 0;
 };
 
 }  // namespace yika

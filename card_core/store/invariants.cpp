@@ -107,7 +107,11 @@ InvariantReport checkInvariants(Database& db, int per_check_max) {
             "(e.event_key LIKE 'txn:%' AND EXISTS (SELECT 1 FROM card_txn t WHERE t.id = "
             "CAST(substr(e.event_key, 5) AS INTEGER) AND t.entry_id = e.id)) OR "
             "(e.event_key LIKE 'order:%' AND EXISTS (SELECT 1 FROM sales_order o WHERE o.id = "
-            "CAST(substr(e.event_key, 7) AS INTEGER) AND o.state = 'PAID'))) LIMIT ?1",
+            "CAST(substr(e.event_key, 7) AS INTEGER) AND o.state = 'PAID')) OR "
+            // issue 6: a manual adjustment's event is its executed maker-checker request.
+            "(e.event_key LIKE 'adjustment:%' AND EXISTS (SELECT 1 FROM approval_request a "
+            "WHERE a.id = CAST(substr(e.event_key, 12) AS INTEGER) AND a.kind = "
+            "'manual_adjustment' AND a.state = 'EXECUTED'))) LIMIT ?1",
             n, "entry without its business event: entry, event");
     collect(db, r, "V10",
             "SELECT o.id FROM sales_order o WHERE o.state = 'PAID' AND NOT EXISTS (SELECT 1 FROM "

@@ -379,8 +379,79 @@ CREATE TABLE shop_callback (
 CREATE INDEX shop_callback_due ON shop_callback(next_at_ms) WHERE state = 'PENDING';
 )SQL";
 
+// --- admin API (issue 6) ---
+// Operators with roles and only a keyed hash of each session token; maker-checker requests
+// (one pending per reference, final once decided); the hash-chained audit log of operator
+// actions and security events (append-only: card_core/domain/audit.h).
+constexpr const char* kV4Admin = R"SQL(
+CREATE TABLE operator (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    display_name TEXT NOT NULL,
+    role TEXT NOT NULL,
+    password_hash TEXT NOT NULL,
+    must_change_password INTEGER NOT NULL,
+    disabled INTEGER NOT NULL,
+    failed_logins INTEGER NOT NULL,
+    locked_until_ms INTEGER NOT NULL,
+    created_by TEXT NOT NULL,
+    created_at_ms INTEGER NOT NULL
+);
+
+CREATE TABLE operator_session (
+    token_hash BLOB PRIMARY KEY,
+    operator_id INTEGER NOT NULL REFERENCES operator(id),
+    created_at_ms INTEGER NOT NULL,
+    expires_at_ms INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX operator_session_operator ON operator_session(operator_id);
+
+CREATE TABLE approval_request (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('PENDING', 'EXECUTED', 'REJECTED')),
+    reference TEXT NOT NULL,
+    summary TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    requested_by TEXT NOT NULL,
+    requested_at_ms INTEGER NOT NULL,
+    decided_by TEXT NOT NULL,
+    decided_at_ms INTEGER NOT NULL,
+    note TEXT NOT NULL,
+    result TEXT NOT NULL,
+    CHECK (decided_by = '' OR decided_by <> requested_by)
+);
+CREATE UNIQUE INDEX approval_pending_reference ON approval_request(reference)
+    WHERE state = 'PENDING' AND reference <> '';
+CREATE INDEX approval_by_state ON approval_request(state, id);
+CREATE TRIGGER approval_request_final BEFORE UPDATE ON approval_request
+    WHEN OLD.state <> 'PENDING'
+BEGIN SELECT RAISE(ABORT, 'a decided request is final'); END;
+CREATE TRIGGER approval_request_no_delete BEFORE DELETE ON approval_request
+BEGIN SELECT RAISE(ABORT, 'requests are kept'); END;
+
+CREATE TABLE admin_audit (
+    id INTEGER PRIMARY KEY,
+    at_ms INTEGER NOT NULL,
+    actor TEXT NOT NULL,
+    role TEXT NOT NULL,
+    client TEXT NOT NULL,
+    action TEXT NOT NULL,
+    target TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    detail TEXT NOT NULL,
+    prev_hash BLOB NOT NULL,
+    hash BLOB NOT NULL
+);
+CREATE TRIGGER admin_audit_no_update BEFORE UPDATE ON admin_audit
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER admin_audit_no_delete BEFORE DELETE ON admin_audit
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+)SQL";
+// --- end admin API (issue 6) ---
+
 // Applied in this order; a migration is never edited once released (add a new one).
-constexpr std::array<const char*, 3> kMigrations = {kV1, kV2, kV3Accounts};
+constexpr std::array<const char*, 4> kMigrations = {kV1, kV2, kV3Accounts, kV4Admin};
 
 }  // namespace
 

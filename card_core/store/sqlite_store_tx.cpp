@@ -350,6 +350,19 @@ std::optional<Merchant> SqliteStoreTx::merchantByMid(std::string_view mid) {
     return out;
 }
 
+// --- admin API (issue 6): merchant fee changes (maker-checker) ---
+void SqliteStoreTx::updateMerchant(const Merchant& m) {
+    auto& s = stmt(
+        "UPDATE merchant SET name = ?2, group_id = ?3, fee_bps = ?4, fee_mode = ?5, "
+        "settle_days = ?6, bank_name = ?7, bank_account = ?8 WHERE id = ?1");
+    s.bind(1, m.id).bind(2, std::string_view(m.name)).bindOptional(3, m.group);
+    s.bind(4, m.fee_bps).bind(5, m.fee_mode == FeeMode::Net ? "NET" : "GROSS");
+    s.bind(6, std::int64_t{m.settle_days}).bind(7, std::string_view(m.bank_name));
+    s.bind(8, std::string_view(m.bank_account));
+    s.run();
+    merchants_.erase(m.id);
+}
+
 namespace {
 constexpr const char* kTerminalColumns =
     "id, tid, merchant_id, store_id, state, tmk_wrapped, session_nonce, batch_no, signed_on_at_ms";

@@ -6,6 +6,7 @@
 
 #include "card_core/domain/store.h"
 #include "card_core/store/sqlite_account_store_tx.h"
+#include "card_core/store/sqlite_admin_store_tx.h"
 #include "card_core/store/sqlite_db.h"
 
 #include <memory>
@@ -16,7 +17,7 @@ namespace yika::store {
 
 class SqliteStoreTx final : public StoreTx {
   public:
-    explicit SqliteStoreTx(Database& db) : db_(db), accounts_(db) {}
+    explicit SqliteStoreTx(Database& db) : db_(db), accounts_(db), admin_(db) {}
 
     Date businessDate() override;
     void setBusinessDate(Date date) override;
@@ -29,6 +30,7 @@ class SqliteStoreTx final : public StoreTx {
     MerchantId insertMerchant(const Merchant& merchant) override;
     std::optional<Merchant> merchant(MerchantId id) override;
     std::optional<Merchant> merchantByMid(std::string_view mid) override;
+    void updateMerchant(const Merchant& merchant) override;  // issue 6
 
     StoreId insertMerchantStore(const MerchantStore& store) override;
     TerminalId insertTerminal(const Terminal& terminal) override;
@@ -96,6 +98,8 @@ class SqliteStoreTx final : public StoreTx {
 
     // --- online accounts (issue 4) ---
     AccountStoreTx& accounts() override { return accounts_; }
+    // --- admin API (issue 6) ---
+    AdminStoreTx& admin() override { return admin_; }
 
   private:
     // The cached prepared statement for `sql` (the SQL text itself is the key).
@@ -109,6 +113,7 @@ class SqliteStoreTx final : public StoreTx {
     std::unordered_map<ProductId, CardProduct> products_;
     std::unordered_map<MerchantId, Merchant> merchants_;
     SqliteAccountStoreTx accounts_;  // --- online accounts (issue 4) ---
+    SqliteAdminStoreTx admin_;       // --- admin API (issue 6) ---
 };
 
 }  // namespace yika::store

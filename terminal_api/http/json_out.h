@@ -1,7 +1,7 @@
 #pragma once
 
-// A small JSON object writer for the portal's answers (values are escaped with
-// http::jsonString). Not a general serializer: members are appended in order.
+// A small JSON object writer for the portal's and the admin API's answers (values are escaped
+// with jsonString). Not a general serializer: members are appended in order.
 
 #include "card_core/domain/money.h"
 #include "terminal_api/http/responses.h"
@@ -9,13 +9,14 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
-namespace yika::portal {
+namespace yika::http {
 
 class JsonOut {
   public:
     JsonOut& str(std::string_view name, std::string_view value) {
-        return raw(name, http::jsonString(value));
+        return raw(name, jsonString(value));
     }
     JsonOut& num(std::string_view name, std::int64_t value) {
         return raw(name, std::to_string(value));
@@ -29,7 +30,7 @@ class JsonOut {
     }
     JsonOut& raw(std::string_view name, std::string_view json) {
         body_ += body_.size() > 1 ? "," : "";
-        body_ += http::jsonString(name);
+        body_ += jsonString(name);
         body_ += ':';
         body_ += json;
         return *this;
@@ -50,4 +51,4 @@ inline std::string jsonArray(const std::vector<std::string>& items) {
     return out + "]";
 }
 
-}  // namespace yika::portal
+}  // namespace yika::http

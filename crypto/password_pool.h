@@ -3,7 +3,8 @@
 // A small bounded pool for argon2id hashing and verification, apart from the request threads
 // and the single writer: each hash costs tens of milliseconds of a core and tens of MiB, so
 // logins run at most `threads` at a time and at most `queue_max` wait. Beyond that a request is
-// refused at once (nullopt) and the portal answers 503 "busy, try again".
+// refused at once (nullopt) and the caller answers 503 "busy, try again". Shared by the portal and
+// the admin API (each has its own pool and limits).
 //
 // Thread-safe. The destructor finishes queued work and joins the threads.
 
@@ -20,7 +21,7 @@
 #include <thread>
 #include <vector>
 
-namespace yika::portal {
+namespace yika::crypto {
 
 class PasswordPool {
   public:
@@ -55,4 +56,4 @@ class PasswordPool {
     std::vector<std::thread> threads_;
 };
 
-}  // namespace yika::portal
+}  // namespace yika::crypto

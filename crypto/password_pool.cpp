@@ -1,11 +1,11 @@
-#include "portal/password_pool.h"
+#include "crypto/password_pool.h"
 
 #include "card_core/domain/assert.h"
 
 #include <algorithm>
 #include <memory>
 
-namespace yika::portal {
+namespace yika::crypto {
 
 namespace {
 
@@ -90,4 +90,4 @@ void PasswordPool::loop() {
     }
 }
 
-}  // namespace yika::portal
+}  // namespace yika::crypto
