@@ -11,6 +11,17 @@
 // server's answer must equal the prediction, every card row read through a read-only connection
 // must equal the model, and the ledger invariants (store.verify()) must hold.
 //
+// Operations: ISO 8583 purchase (right, wrong or no PIN; amounts over the balance and the
+// limits), balance inquiry, retry of an earlier request (same trace: its first answer and RRN),
+// reversal of an earlier purchase or of one never sent (and that late original: 94), void,
+// partial refund, PIN guessing, bursts that reach the daily count, batch settlement against the
+// model's totals; HTTP purchase, balance, refund, void, reversal and retry (and a reused key:
+// 409); web-shop orders paid from an account across its cards (the split is predicted exactly:
+// earliest expiry, smallest balance, card id) and their partial refunds; binding with right or
+// wrong PINs, report lost through the portal; unfreeze through the domain service (the portal
+// has none: staff do it in the admin tool); time moving minutes to days. The business date
+// follows the calendar through rollBusinessDate() until the day close (日切) exists.
+//
 // A failure prints the seed and the step; YIKA_SIM_SEED=<n> replays it, YIKA_SIM_STEPS=<n>
 // changes the number of steps, YIKA_SIM_VERIFY_EVERY=<n> how often verify runs (default every
 // step; always at the end). YIKA_SIM_TRACE=1 prints every step as it runs (for a crash).
@@ -396,6 +407,8 @@ class Simulation {
             {"pos_void", 5, [this] { posVoid(); }},
             {"pos_refund", 5, [this] { posRefund(); }},
             {"pos_settle", 1, [this] { posSettle(); }},
+            {"pos_pin_guess", 3, [this] { posPinGuess(); }},
+            {"pos_burst", 1, [this] { posBurst(); }},
             {"http_purchase", 10, [this] { httpPurchase(); }},
             {"http_balance", 2, [this] { httpBalance(); }},
             {"http_refund", 4, [this] { httpRefund(); }},
@@ -461,8 +474,21 @@ class Simulation {
     void countOutcome(const std::string& channel, const Outcome& o) {
         outcome_counts_[channel + " " + show(o)] += 1;
     }
-    std::size_t pickCard() { return below(cards_.size()); }
-    std::int64_t pickAmount(const SimCard& c);
+    // A third of the requests go to a few "hot" cards (the first of each product), so that
+    // their daily count limits, PIN locks and empty balances are reached too.
+    std::size_t pickCard() {
+        if (!chance(35)) return below(cards_.size());
+        std::size_t product = below(products_.size());
+        for (std::size_t i = 0; i < cards_.size(); ++i) {
+            if (cards_[i].product == product) return i + below(2);
+        }
+        return 0;
+    }
+    bool hot(std::size_t card) const {
+        return card == 0 || cards_[card - 1].product != cards_[card].product ||
+               (card >= 2 && cards_[card - 2].product != cards_[card].product);
+    }
+    std::int64_t pickAmount(std::size_t card);
     std::size_t pickTerminal(bool http) {
         std::vector<std::size_t> fit;
         for (std::size_t i = 0; i < terminals_.size(); ++i) {
@@ -504,6 +530,8 @@ class Simulation {
     void posVoid();
     void posRefund();
     void posSettle();
+    void posPinGuess();
+    void posBurst();
     void httpPurchase();
     void httpBalance();
     void httpRefund();
@@ -864,8 +892,10 @@ void Simulation::setUp() {
 
 // ---- the model ------------------------------------------------------------------------------
 
-std::int64_t Simulation::pickAmount(const SimCard& c) {
+std::int64_t Simulation::pickAmount(std::size_t card) {
+    const SimCard& c = cards_[card];
     const ProductRules& p = productOf(c);
+    if (hot(card) && chance(60)) return between(1, 300);  // small: the count limit comes first
     auto [spent, count] = today(c);
     (void)count;
     switch (below(8)) {
@@ -1149,7 +1179,7 @@ void Simulation::posPurchase() {
     s.terminal = ti;
     s.type = TransactionType::Purchase;
     s.card = pickCard();
-    s.amount = pickAmount(cards_[s.card]);
+    s.amount = pickAmount(s.card);
     int pin = static_cast<int>(below(10));
     if (pin < 5) s.pin_right = true;
     if (pin == 5) s.pin_right = false;
@@ -1331,6 +1361,50 @@ void Simulation::posRefund() {
     pos_sent_.push_back(std::move(s));
 }
 
+void Simulation::posPinGuess() {
+    // PIN guessing on one of the hot cards: wrong PINs in a row reach the lock (75), which the
+    // terminals, the HTTP API and the portal all then see.
+    std::size_t ti = pickTerminal(false);
+    SimTerminal& t = terminals_[ti];
+    PosSent s;
+    s.terminal = ti;
+    s.type = chance(50) ? TransactionType::BalanceInquiry : TransactionType::Purchase;
+    const std::size_t product = below(products_.size());
+    s.card = 0;
+    while (cards_[s.card].product != product) ++s.card;  // the product's first card
+    s.amount = s.type == TransactionType::Purchase ? between(1, 1000) : 0;
+    s.pin_right = chance(5);
+    std::uint32_t trace = t.trace++;
+    s.key = posKey(t, trace);
+    auto m = t.pos->build(cardRequest(s.type, cards_[s.card], s.amount, s.pin_right, trace));
+    ASSERT_TRUE(m.ok());
+    s.message = *m;
+    sendPos(s, false);
+    pos_sent_.push_back(std::move(s));
+}
+
+void Simulation::posBurst() {
+    // A run of small purchases on one card at one terminal (a canteen): the daily count limit.
+    std::size_t ti = pickTerminal(false);
+    SimTerminal& t = terminals_[ti];
+    std::size_t card = pickCard();
+    int n = productOf(cards_[card]).count_max + 1;
+    for (int i = 0; i < n && !::testing::Test::HasFailure(); ++i) {
+        PosSent s;
+        s.terminal = ti;
+        s.type = TransactionType::Purchase;
+        s.card = card;
+        s.amount = between(1, 200);
+        std::uint32_t trace = t.trace++;
+        s.key = posKey(t, trace);
+        auto m = t.pos->build(cardRequest(s.type, cards_[card], s.amount, std::nullopt, trace));
+        ASSERT_TRUE(m.ok());
+        s.message = *m;
+        sendPos(s, false);
+        pos_sent_.push_back(std::move(s));
+    }
+}
+
 void Simulation::posSettle() {
     // Batch settlement (结算) with the model's totals of the terminal's batch: must balance;
     // sometimes the terminal miscounts (not balanced, recorded). Either way the batch moves on.
@@ -1458,7 +1532,7 @@ void Simulation::httpPurchase() {
     s.op = http::Operation::Purchase;
     s.path = "/v1/terminal/purchase";
     s.card = pickCard();
-    s.amount = pickAmount(cards_[s.card]);
+    s.amount = pickAmount(s.card);
     int pin = static_cast<int>(below(10));
     if (pin < 5) s.pin_right = true;
     if (pin == 5) s.pin_right = false;
@@ -1795,7 +1869,10 @@ void Simulation::adminUnfreeze() {
 void Simulation::advanceTime() {
     // Minutes to hours; sometimes overnight, so that the business date moves on and the daily
     // limits start again, PIN locks run out and portal sessions expire.
-    TimestampMs delta = chance(30) ? between(8, 16) * kHourMs : between(1, 180) * 60'000;
+    int kind = static_cast<int>(below(10));
+    TimestampMs delta = kind == 0   ? between(1, 3) * kDayMs  // a weekend
+                        : kind <= 3 ? between(8, 16) * kHourMs
+                                    : between(1, 180) * 60'000;
     clock_.advanceMs(delta);
     note("advance " + std::to_string(delta / 60'000) + " min");
     Date today = clock_.todayCst();
