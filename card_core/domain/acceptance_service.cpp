@@ -208,6 +208,13 @@ Result<CardTxn> terminalRefund(StoreTx& tx, const TerminalRef& ref, TxnId origin
     if (original->kind != TxnKind::Purchase && original->kind != TxnKind::PreAuthCompletion) {
         return makeError(ErrorCode::OriginalNotFound, "only purchases are refunded");
     }
+    if (!original->terminal_id) {
+        // An online payment leg: refunded through its payment order, which tracks what each leg
+        // still holds. Refunded here, the order would later try to give back more than its legs
+        // have left (design section 5: refunds go back to the cards the payment came from).
+        return makeError(ErrorCode::OriginalNotFound,
+                         "an online payment is refunded through its order, not at a terminal");
+    }
     RefundRequest request;
     request.original_id = original_id;
     request.amount = amount;
@@ -232,7 +239,11 @@ Result<std::vector<JournalLine>> undo(StoreTx& tx, CardTxn& original, Date today
                 return makeError(ErrorCode::NotPermitted, "the original was partly refunded");
             }
             card->balance = *card->balance.plus(original.amount);
-            if (card->spend_day == today && original.kind == TxnKind::Purchase) {
+            // The day's counters give back only what they counted: a purchase of an earlier
+            // business day (reversed after the cut-off) is not in today's spend and count, and
+            // taking it off would let the card spend past its daily limits.
+            if (card->spend_day == today && original.business_date == today &&
+                original.kind == TxnKind::Purchase) {
                 card->spent_today = *card->spent_today.minus(original.amount);
                 card->count_today -= 1;
             }

@@ -250,6 +250,20 @@ Result<PaidOrder> refundPaymentOrder(StoreTx& tx, MerchantId merchant, PaymentOr
                          "refund must be positive and at most " + left->toDecimal());
     }
     std::vector<PaymentLeg> legs = store.paymentLegs(order_id);
+    // What the legs still hold. Equal to `left` when only this function refunds legs; checked
+    // anyway, because a leg refunded some other way (a terminal refund before that was refused)
+    // must give an error here, not the assertion below.
+    Money legs_left = Money::zero(amount.currency());
+    for (const PaymentLeg& leg : legs) {
+        auto original = tx.txn(leg.txn_id);
+        YIKA_ASSERT(original.has_value());
+        legs_left = *legs_left.plus(*original->amount.minus(original->refunded));
+    }
+    if (amount.minor() > legs_left.minor()) {
+        return makeError(ErrorCode::InvalidAmount, "refund must be at most " +
+                                                       legs_left.toDecimal() +
+                                                       ", what the payment's cards can take back");
+    }
     Money remaining = amount;
     // Most recently debited leg first (P3).
     for (auto leg = legs.rbegin(); leg != legs.rend() && remaining.isPositive(); ++leg) {

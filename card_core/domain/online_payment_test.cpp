@@ -3,6 +3,7 @@
 
 #include "card_core/domain/online_payment.h"
 
+#include "card_core/domain/acceptance_service.h"
 #include "card_core/testing/store_fixture.h"
 
 #include <future>
@@ -427,6 +428,61 @@ TEST_F(OnlinePayment, RefundsGoToTheLastLegFirstNeverMoreThanALeg) {
     EXPECT_EQ(card(a).balance, yuan(300));
     EXPECT_ERROR(refundOrder(*order, yuan(1), "R3"), ErrorCode::NotPermitted);
     EXPECT_EQ(queryInt("SELECT COUNT(*) FROM card_txn WHERE kind = 'refund'"), 3);
+    expectLedgerInvariants();
+}
+
+// Found by the whole-server simulation (tests/simulation_test.cpp): a terminal of the shop's
+// merchant refunded an online payment leg by its transaction id, and the order's own refund
+// then found less on its legs than the order had left and stopped the server on an assertion.
+// A leg is refunded only through its order.
+TEST_F(OnlinePayment, ATerminalCannotRefundAnOnlineLegAndTheOrderStillRefundsInFull) {
+    CardId a = soldAndBound(named_, yuan(300));
+    CardId b = soldAndBound(named_, yuan(500));
+    auto order = newOrder(yuan(600), "SO-LEG");
+    ASSERT_OK(order);
+    auto paid = pay(*order);
+    ASSERT_OK(paid);
+    ASSERT_EQ(paid->legs.size(), 2u);
+    Terminal pos;
+    pos.tid = "POS00001";
+    pos.merchant_id = shop_;
+    auto terminal =
+        run<TerminalId>([&](StoreTx& tx) -> Result<TerminalId> { return tx.insertTerminal(pos); });
+    ASSERT_OK(terminal);
+    TerminalRef ref{*terminal, pos.tid, shop_, 1, 7, "", ""};
+    TimestampMs now = tick();
+    EXPECT_ERROR(run<CardTxn>([&](StoreTx& tx) {
+                     return terminalRefund(tx, ref, paid->legs[0].txn_id, yuan(100), now);
+                 }),
+                 ErrorCode::OriginalNotFound);
+    EXPECT_EQ(card(a).balance.minor() + card(b).balance.minor(), 20'000);  // 600 paid, none back
+    auto all = refundOrder(*order, yuan(600), "R-ALL");
+    ASSERT_OK(all);
+    EXPECT_EQ(all->order.state, PaymentOrderState::Refunded);
+    EXPECT_EQ(card(a).balance, yuan(300));
+    EXPECT_EQ(card(b).balance, yuan(500));
+    expectLedgerInvariants();
+}
+
+// A leg refunded outside its order (as a terminal could before the rule above) makes an order
+// refund for more than the legs hold an InvalidAmount error that changes nothing, not an abort.
+TEST_F(OnlinePayment, AnOrderRefundBeyondWhatItsLegsHoldIsRefused) {
+    CardId a = soldAndBound(named_, yuan(300));
+    auto order = newOrder(yuan(200), "SO-OUTSIDE");
+    ASSERT_OK(order);
+    auto paid = pay(*order);
+    ASSERT_OK(paid);
+    ASSERT_EQ(paid->legs.size(), 1u);
+    TimestampMs now = tick();
+    RefundRequest outside;
+    outside.original_id = paid->legs[0].txn_id;
+    outside.amount = yuan(150);
+    outside.idem_key = "outside-1";
+    ASSERT_OK(run<CardTxn>([&](StoreTx& tx) { return refund(tx, outside, now); }));
+    EXPECT_ERROR(refundOrder(*order, yuan(51), "R1"), ErrorCode::InvalidAmount);
+    EXPECT_EQ(card(a).balance, yuan(250));
+    ASSERT_OK(refundOrder(*order, yuan(50), "R2"));
+    EXPECT_EQ(card(a).balance, yuan(300));
     expectLedgerInvariants();
 }
 

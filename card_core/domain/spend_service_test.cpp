@@ -2,6 +2,7 @@
 
 #include "card_core/domain/spend_service.h"
 
+#include "card_core/domain/acceptance_service.h"
 #include "card_core/testing/store_fixture.h"
 
 #include <gtest/gtest.h>
@@ -235,6 +236,42 @@ TEST_F(Spending, OverDailySpendLimitDeclinedUntilTheNextBusinessDay) {
     setBusinessDate(businessDate().plusDays(1));
     expectApproved(spend(c, shop_, cny(1), pinOf(c)), cny(1), cny(199999));
     EXPECT_EQ(card(c).spent_today, cny(1));
+    expectLedgerInvariants();
+}
+
+// Found by the whole-server simulation (tests/simulation_test.cpp): a reversal after the
+// cut-off of the previous business day's purchase took its amount and count off today's
+// counters (spent today went negative), so the card could spend past its daily limits.
+TEST_F(Spending, ReversalOfAnEarlierDaysPurchaseLeavesTodaysCountersAlone) {
+    CardId c = namedCard(yuan(5000));
+    Terminal pos;
+    pos.tid = "POS00001";
+    pos.merchant_id = shop_;
+    auto terminal =
+        run<TerminalId>([&](StoreTx& tx) -> Result<TerminalId> { return tx.insertTerminal(pos); });
+    ASSERT_OK(terminal);
+    Bytes lookup = card(c).pan_lookup;
+    auto at = [&](int trace) { return TerminalRef{*terminal, pos.tid, shop_, 1, trace, "", ""}; };
+    AcceptanceDeps deps{pins_, policies_};
+    auto buy = [&](int trace, Money amount) {
+        TimestampMs now = tick();
+        return run<CardTxn>([&](StoreTx& tx) {
+            return terminalPurchase(tx, at(trace), lookup, amount, pinOf(c), deps, now);
+        });
+    };
+    expectApproved(buy(1, yuan(2000)), yuan(2000), yuan(3000));
+    setBusinessDate(businessDate().plusDays(1));
+    expectApproved(buy(2, yuan(100)), yuan(100), yuan(2900));
+    TimestampMs now = tick();
+    ASSERT_OK(run<CardTxn>([&](StoreTx& tx) { return reverse(tx, at(1), now); }));
+    Card after = card(c);
+    EXPECT_EQ(after.balance, yuan(4900));
+    EXPECT_EQ(after.spent_today, yuan(100));
+    EXPECT_EQ(after.count_today, 1);
+    // Today's limit (3,000.00) still counts the 100.00: after 1,900.00 more, 1,000.01 is over.
+    expectApproved(buy(3, yuan(1900)), yuan(1900), yuan(3000));
+    Card before = card(c);
+    expectDeclined(buy(4, cny(100001)), ErrorCode::OverDailyLimit, before);
     expectLedgerInvariants();
 }
 
