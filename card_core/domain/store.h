@@ -28,6 +28,7 @@
 namespace yika {
 
 class AccountStoreTx;  // card_core/domain/account.h
+class DayStoreTx;      // card_core/domain/day_store.h (issue 5)
 
 class StorageError : public std::runtime_error {
   public:
@@ -135,6 +136,9 @@ class StoreTx {
     // --- online accounts (issue 4) ---
     // Accounts, bindings, sessions and payment orders, in this same transaction.
     virtual AccountStoreTx& accounts() = 0;
+
+    // --- business day, clearing, settlement, reconciliation, invoices (issue 5) ---
+    virtual DayStoreTx& days() = 0;
 };
 
 }  // namespace yika

@@ -107,7 +107,12 @@ InvariantReport checkInvariants(Database& db, int per_check_max) {
             "(e.event_key LIKE 'txn:%' AND EXISTS (SELECT 1 FROM card_txn t WHERE t.id = "
             "CAST(substr(e.event_key, 5) AS INTEGER) AND t.entry_id = e.id)) OR "
             "(e.event_key LIKE 'order:%' AND EXISTS (SELECT 1 FROM sales_order o WHERE o.id = "
-            "CAST(substr(e.event_key, 7) AS INTEGER) AND o.state = 'PAID'))) LIMIT ?1",
+            "CAST(substr(e.event_key, 7) AS INTEGER) AND o.state = 'PAID')) OR "
+            // issue 5: clearing and settlement-paid entries and their records.
+            "(e.event_key LIKE 'clearing:%' AND EXISTS (SELECT 1 FROM clearing c WHERE "
+            "c.entry_id = e.id)) OR "
+            "(e.event_key LIKE 'payout:%' AND EXISTS (SELECT 1 FROM payout p WHERE p.entry_id = "
+            "e.id AND p.state = 'PAID'))) LIMIT ?1",
             n, "entry without its business event: entry, event");
     collect(db, r, "V10",
             "SELECT o.id FROM sales_order o WHERE o.state = 'PAID' AND NOT EXISTS (SELECT 1 FROM "

@@ -6,6 +6,7 @@
 
 #include "card_core/domain/store.h"
 #include "card_core/store/sqlite_account_store_tx.h"
+#include "card_core/store/sqlite_day_store_tx.h"
 #include "card_core/store/sqlite_db.h"
 
 #include <memory>
@@ -16,7 +17,7 @@ namespace yika::store {
 
 class SqliteStoreTx final : public StoreTx {
   public:
-    explicit SqliteStoreTx(Database& db) : db_(db), accounts_(db) {}
+    explicit SqliteStoreTx(Database& db) : db_(db), accounts_(db), days_(db) {}
 
     Date businessDate() override;
     void setBusinessDate(Date date) override;
@@ -96,6 +97,8 @@ class SqliteStoreTx final : public StoreTx {
 
     // --- online accounts (issue 4) ---
     AccountStoreTx& accounts() override { return accounts_; }
+    // --- business day, clearing, settlement, reconciliation, invoices (issue 5) ---
+    DayStoreTx& days() override { return days_; }
 
   private:
     // The cached prepared statement for `sql` (the SQL text itself is the key).
@@ -109,6 +112,7 @@ class SqliteStoreTx final : public StoreTx {
     std::unordered_map<ProductId, CardProduct> products_;
     std::unordered_map<MerchantId, Merchant> merchants_;
     SqliteAccountStoreTx accounts_;  // --- online accounts (issue 4) ---
+    SqliteDayStoreTx days_;          // --- issue 5 ---
 };
 
 }  // namespace yika::store
