@@ -109,6 +109,8 @@ bool Statement::columnIsNull(int column) const {
     return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
 }
 
+int Statement::columnCount() const { return sqlite3_column_count(stmt_); }
+
 namespace {
 void configureSqliteOnce() {
     // Process-wide, before the first connection: without memory statistics SQLite's allocator

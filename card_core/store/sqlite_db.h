@@ -44,6 +44,7 @@ class Statement {
     std::string columnText(int column) const;
     Bytes columnBlob(int column) const;
     bool columnIsNull(int column) const;
+    int columnCount() const;  // issue 5: columns of the result (dumps in tests)
 
   private:
     sqlite3* db_;
