@@ -26,6 +26,8 @@ commands:
                                register a terminal; prints its master key once
   bench-setup --data DIR [--cards N] [--terminals K]
                                load-test data: N sold cards, K terminals, demo-only key files
+  bench-day --data DIR [--purchases N] [--merchants M] [--cards C]
+                               day-close benchmark data: N purchases at M merchants (bulk inserts)
   verify --data DIR            check every ledger invariant; exit 1 naming each violation
   produce --data DIR --product CODE --count N --location LOC --requested-by OP --approved-by OP2
           [--manufacturer-key FILE] [--receive]
@@ -96,6 +98,7 @@ int runCli(int argc, char** argv) {
     if (command == "terminal") return runTerminal(args);
     // --- business day, settlement, reconciliation, reports, invoices (issue 5) ---
     if (command == "day") return runDay(args);
+    if (command == "bench-day") return runBenchDay(args);
     if (command == "payout") return runPayout(args);
     if (command == "bank-statement") return runBankStatement(args);
     if (command == "recon") return runRecon(args);

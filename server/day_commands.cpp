@@ -154,6 +154,13 @@ int dayClose(Runtime& rt, const Args& args) {
     options.policies = rt.config.policies;
     options.chunk_cards = rt.config.day.chunk_cards;
     auto started = std::chrono::steady_clock::now();
+    auto last = started;
+    options.progress = [&last](CloseStep step, bool ran) {
+        auto now = std::chrono::steady_clock::now();
+        std::fprintf(stderr, "  %-15s %s %.3f s\n", std::string(toString(step)).c_str(),
+                     ran ? "done" : "was done", std::chrono::duration<double>(now - last).count());
+        last = now;
+    };
     store::StoreTxRunner runner(*rt.store);
     auto closed = closeDay(runner, *date, options, nowMs());
     if (!closed) return fail(closed.error());

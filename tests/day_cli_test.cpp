@@ -152,8 +152,9 @@ TEST_F(DayCliTest, DayOfPurchasesClosesToAPayoutFileAndABalancedLedger) {
     EXPECT_NE(bad.output.find("line 3: status must be PAID or FAILED"), std::string::npos)
         << bad.output;
     CliRun still_open = yikad("payout list " + data() + " --csv");
-    EXPECT_EQ(csvRows(still_open.output, "reference,business_date,value_date,mid,name,amount,"
-                                         "state,bank_reference,failure_reason")
+    EXPECT_EQ(csvRows(still_open.output,
+                      "reference,business_date,value_date,mid,name,amount,"
+                      "state,bank_reference,failure_reason")
                   .size(),
               payouts.size());
 
@@ -168,8 +169,9 @@ TEST_F(DayCliTest, DayOfPurchasesClosesToAPayoutFileAndABalancedLedger) {
     EXPECT_NE(result.output.find("1 failed"), std::string::npos) << result.output;
     EXPECT_NE(result.output.find("1 exceptions"), std::string::npos) << result.output;
     CliRun open_after = yikad("payout list " + data() + " --csv");
-    auto open_rows = csvRows(open_after.output, "reference,business_date,value_date,mid,name,"
-                                                "amount,state,bank_reference,failure_reason");
+    auto open_rows = csvRows(open_after.output,
+                             "reference,business_date,value_date,mid,name,"
+                             "amount,state,bank_reference,failure_reason");
     ASSERT_EQ(open_rows.size(), payouts.size() - 1);
     EXPECT_EQ(open_rows[0].fields[6], "FAILED");
     EXPECT_EQ(open_rows[0].fields[8], "account frozen");
@@ -184,8 +186,8 @@ TEST_F(DayCliTest, DayOfPurchasesClosesToAPayoutFileAndABalancedLedger) {
         yikad("bank-statement import " + data() + " --file " + (dir_ / "statement.csv").string());
     ASSERT_EQ(statement.exit_code, 0) << statement.output;
     CliRun listed = yikad("recon list " + data() + " --csv");
-    auto exceptions =
-        csvRows(listed.output, "id,kind,reference,detail,state,created_at_ms,resolved_by,resolution");
+    auto exceptions = csvRows(
+        listed.output, "id,kind,reference,detail,state,created_at_ms,resolved_by,resolution");
     auto bank = std::find_if(exceptions.begin(), exceptions.end(),
                              [](const CsvRow& r) { return r.fields[2] == "bank:S-1"; });
     ASSERT_NE(bank, exceptions.end()) << listed.output;

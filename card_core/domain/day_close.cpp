@@ -192,10 +192,12 @@ Result<DayCloseOutcome> closeDay(TxRunner& runner, Date date, const DayCloseOpti
         }));
         if (done || closed) {
             out.skipped.push_back(step);
+            if (options.progress) options.progress(step, false);
             continue;
         }
         YIKA_TRY(runStep(runner, date, step, options, *at_ms));
         out.ran.push_back(step);
+        if (options.progress) options.progress(step, true);
     }
     YIKA_TRY(runner.read([&](StoreTx& tx) -> Status {
         out.report = dayReport(tx, date);

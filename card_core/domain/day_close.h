@@ -37,6 +37,8 @@ struct DayCloseOptions {
     Policies policies;                 // breakage policy
     std::int64_t chunk_cards = 20000;  // cards per expiry / breakage transaction
     std::int64_t mismatches_max = 1000;
+    // Called after each step (ran: this call did it), e.g. for an operator's progress lines.
+    std::function<void(CloseStep step, bool ran)> progress;
 };
 
 struct DayCloseOutcome {

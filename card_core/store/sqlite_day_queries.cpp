@@ -1,6 +1,9 @@
 // SqliteDayStoreTx, second part: invoices and the report queries (sqlite_day_store_tx.h).
 #include "card_core/store/sqlite_day_store_tx.h"
 
+#include <map>
+#include <tuple>
+
 namespace yika::store {
 
 namespace {
@@ -197,21 +200,42 @@ std::vector<MonthAmount> SqliteDayStoreTx::receivedByMonth(std::string_view from
 }
 
 std::vector<ActivityCell> SqliteDayStoreTx::activity(Date from, Date to) {
-    auto& s = stmt(
-        "SELECT e.business_date, e.event_type, l.account, l.currency, SUM(l.debit_minor), "
-        "SUM(l.credit_minor), COUNT(*) FROM journal_entry e INDEXED BY journal_entry_date "
-        "CROSS JOIN journal_line l ON l.entry_id = e.id WHERE e.business_date BETWEEN ?1 AND ?2 "
-        "GROUP BY e.business_date, e.event_type, l.account, l.currency "
-        "ORDER BY e.business_date, e.event_type, l.account");
-    s.bind(1, from.toIso()).bind(2, to.toIso());
+    struct Key {
+        std::string date;
+        std::string event_type;
+        std::int64_t account;
+        std::int64_t currency;
+        bool operator<(const Key& o) const {
+            return std::tie(date, event_type, account, currency) <
+                   std::tie(o.date, o.event_type, o.account, o.currency);
+        }
+    };
+    struct Sum {
+        std::int64_t debits = 0, credits = 0, lines = 0;
+    };
+    std::map<Key, Sum> sums;
+    // The last group's sums, so that most lines skip the map lookup.
+    Key last{"", "", -1, -1};
+    Sum* current = nullptr;
+    forEachLine(from.toIso(), to.toIso(), [&](const SpanLine& l) {
+        if (current == nullptr || l.account != last.account || l.currency != last.currency ||
+            *l.event_type != last.event_type || *l.business_date != last.date) {
+            last = {*l.business_date, *l.event_type, l.account, l.currency};
+            current = &sums[last];
+        }
+        current->debits += l.debit_minor;
+        current->credits += l.credit_minor;
+        ++current->lines;
+    });
     std::vector<ActivityCell> out;
-    while (s.step()) {
-        Currency c = dayCurrencyOf(s.columnInt(3));
-        out.push_back({dayDateOf(s, 0), s.columnText(1), static_cast<AccountCode>(s.columnInt(2)),
-                       Money::fromMinor(s.columnInt(4), c), Money::fromMinor(s.columnInt(5), c),
-                       s.columnInt(6)});
+    for (const auto& [k, sum] : sums) {
+        auto date = Date::parseIso(k.date);
+        if (!date) throw StorageError(ErrorCode::StorageUnavailable, "bad date in database");
+        Currency c = dayCurrencyOf(k.currency);
+        out.push_back({*date, k.event_type, static_cast<AccountCode>(k.account),
+                       Money::fromMinor(sum.debits, c), Money::fromMinor(sum.credits, c),
+                       sum.lines});
     }
-    s.reset();
     return out;
 }
 

@@ -77,6 +77,26 @@ class SqliteDayStoreTx final : public DayStoreTx {
     std::vector<LiabilityCell> cardLiability() override;
     std::vector<BreakageItem> breakage(Date from, Date to, std::int64_t limit) override;
 
+    // One journal line of an entry dated within a scanned span (forEachLine).
+    struct SpanLine {
+        const std::string* business_date;
+        const std::string* event_type;
+        std::int64_t account;
+        std::int64_t sub_id;
+        std::int64_t currency;
+        std::int64_t debit_minor;
+        std::int64_t credit_minor;
+    };
+    // Visits every line of the entries dated in [from, to] (ISO dates). The entries of a span
+    // of dates occupy one range of entry ids, interleaved at most with the next day's entries
+    // written before the close: both tables are scanned once over that id range, in primary
+    // key order, and merged here (no per-entry lookups), skipping entries of other dates.
+    template <typename Visit>
+    void forEachLine(const std::string& from, const std::string& to, Visit&& visit);
+    // [min, max] entry id of the entries dated in [from, to]; empty when there are none.
+    std::optional<std::pair<std::int64_t, std::int64_t>> entryIdRange(const std::string& from,
+                                                                      const std::string& to);
+
   private:
     // The cached prepared statement for `sql` (the SQL text itself is the key), reset.
     Statement& stmt(const char* sql);
@@ -87,6 +107,45 @@ class SqliteDayStoreTx final : public DayStoreTx {
     Database& db_;
     std::unordered_map<const char*, std::unique_ptr<Statement>> statements_;
 };
+
+template <typename Visit>
+void SqliteDayStoreTx::forEachLine(const std::string& from, const std::string& to, Visit&& visit) {
+    auto range = entryIdRange(from, to);
+    if (!range) return;
+    auto& entries = stmt(
+        "SELECT id, business_date, event_type FROM journal_entry WHERE id BETWEEN ?1 AND ?2 "
+        "ORDER BY id");
+    auto& lines = stmt(
+        "SELECT entry_id, account, sub_id, currency, debit_minor, credit_minor FROM journal_line "
+        "WHERE entry_id BETWEEN ?1 AND ?2 ORDER BY entry_id, line_no");
+    entries.bind(1, range->first).bind(2, range->second);
+    lines.bind(1, range->first).bind(2, range->second);
+    std::int64_t entry_id = -1;
+    bool in_span = false;
+    std::string date;
+    std::string event_type;
+    bool more_entries = true;
+    while (lines.step()) {
+        std::int64_t line_entry = lines.columnInt(0);
+        while (more_entries && entry_id < line_entry) {
+            more_entries = entries.step();
+            if (!more_entries) break;
+            entry_id = entries.columnInt(0);
+            std::string_view d = entries.columnView(1);
+            in_span = d >= from && d <= to;
+            if (!in_span) continue;
+            // Copied only when they change: a day's entries share one date and few types.
+            if (d != date) date.assign(d);
+            std::string_view type = entries.columnView(2);
+            if (type != event_type) event_type.assign(type);
+        }
+        if (entry_id != line_entry || !in_span) continue;  // another date's entry
+        visit(SpanLine{&date, &event_type, lines.columnInt(1), lines.columnInt(2),
+                       lines.columnInt(3), lines.columnInt(4), lines.columnInt(5)});
+    }
+    lines.reset();
+    entries.reset();
+}
 
 // Shared by the two .cpp files.
 Currency dayCurrencyOf(std::int64_t numeric);
