@@ -3,6 +3,7 @@
 #include "crypto/random.h"
 #include "server/commands.h"
 #include "server/data_dir.h"
+#include "server/day_commands.h"
 #include "server/ops_commands.h"
 #include "server/terminals.h"
 
@@ -27,6 +28,8 @@ commands:
                                register a terminal; prints its master key once
   bench-setup --data DIR [--cards N] [--terminals K]
                                load-test data: N sold cards, K terminals, demo-only key files
+  bench-day --data DIR [--purchases N] [--merchants M] [--cards C]
+                               day-close benchmark data: N purchases at M merchants (bulk inserts)
   verify --data DIR            check every ledger invariant and the audit log's hash chain;
                                exit 1 naming each violation and the first broken audit row
   produce --data DIR --product CODE --count N --location LOC --requested-by OP --approved-by OP2
@@ -40,6 +43,20 @@ commands:
                                restore a backup into an empty data folder, then verify it
   keys rotate --data DIR --purpose P
                                add a new current key for P to the key file (restart to use it)
+  day status|cutoff|close --data DIR [--date D] [--by OP]
+                               business day (日切) and day close: clearing, payout file
+                               (DIR/exports/payout-D.csv), expiry, breakage, trial balance, report
+  payout export --data DIR --date D --to FILE | import --data DIR --file F | list --data DIR
+                               settlement instructions for the bank and the bank's results
+  bank-statement import --data DIR --file F
+                               reserve account statement, matched against payments and payouts
+  recon list --data DIR [--all] [--csv] | resolve ID --data DIR --by OP --comment TEXT
+                               reconciliation exceptions (对账)
+  report NAME --data DIR [--date D | --from D --to D] [--csv]
+                               trial-balance, liability, activity, settlement, breakage, day,
+                               invoices-out, invoices-in, invoice-pool (JSON, or CSV)
+  invoice issue|receive --data DIR ...
+                               invoices to buyers and from merchants (yikad invoice for options)
 
 global option (before or after the command): --config FILE  read FILE instead of
 DIR/yikad.properties. Environment: YIKA_<KEY> overrides a setting (pos.port: YIKA_POS_PORT).
@@ -82,6 +99,14 @@ int runCli(int argc, char** argv) {
     if (command == "serve") return runServe(args);
     if (command == "bench-setup") return runBenchSetup(args);
     if (command == "terminal") return runTerminal(args);
+    // --- business day, settlement, reconciliation, reports, invoices (issue 5) ---
+    if (command == "day") return runDay(args);
+    if (command == "bench-day") return runBenchDay(args);
+    if (command == "payout") return runPayout(args);
+    if (command == "bank-statement") return runBankStatement(args);
+    if (command == "recon") return runRecon(args);
+    if (command == "report") return runReport(args);
+    if (command == "invoice") return runInvoice(args);
     if (command == "help" || command == "--help" || command == "-h") {
         std::fputs(kUsage, stdout);
         return 0;

@@ -13,6 +13,7 @@ int runVerify(const std::vector<std::string>& args);
 int runProduce(const std::vector<std::string>& args);
 int runServe(const std::vector<std::string>& args);
 int runBenchSetup(const std::vector<std::string>& args);
+int runBenchDay(const std::vector<std::string>& args);  // issue 5: day-close benchmark data
 
 // The demo data of `yikad init --demo`: products, merchants, stock, sold cards, purchases.
 struct Runtime;

@@ -1,5 +1,7 @@
 #include "server/config.h"
 
+#include "card_core/domain/business_day.h"
+
 #include <Poco/AutoPtr.h>
 #include <Poco/Exception.h>
 #include <Poco/NumberParser.h>
@@ -224,6 +226,12 @@ const std::map<std::string, Formatter>& formatters() {
         f.emplace("portal.port", intText([](const Config& c) { return c.portal.port; }));
         f.emplace("portal.public_url", text([](const Config& c) { return c.portal.public_url; }));
         addAdminFormatters(f);  // admin API (issue 6)
+        // --- issue 5 ---
+        f.emplace("day.auto_cutoff", boolean([](const Config& c) { return c.day.auto_cutoff; }));
+        f.emplace("day.cutoff_time", text([](const Config& c) { return c.day.cutoff_time; }));
+        f.emplace("day.chunk_cards", intText([](const Config& c) { return c.day.chunk_cards; }));
+        f.emplace("invoice.merchant_due_days",
+                  intText([](const Config& c) { return c.day.invoice_due_days; }));
         return f;
     }();
     return kFormatters;
@@ -287,11 +295,29 @@ void addAdminFormatters(std::map<std::string, Formatter>& f) {
 }
 // --- end admin API (issue 6) ---
 
+// --- business day and back office (issue 5) ---
+std::map<std::string, Setter> daySetters() {
+    std::map<std::string, Setter> out;
+    out.emplace("day.auto_cutoff", boolSetter([](Config& c, bool v) { c.day.auto_cutoff = v; }));
+    out.emplace("day.cutoff_time", [](Config& c, const std::string& t) {
+        if (!parseCutoffTime(t)) return false;
+        c.day.cutoff_time = t;
+        return true;
+    });
+    out.emplace("day.chunk_cards", intSetter(100, 1'000'000, [](Config& c, std::int64_t v) {
+                    c.day.chunk_cards = v;
+                }));
+    out.emplace("invoice.merchant_due_days",
+                intSetter(1, 366, [](Config& c, std::int64_t v) { c.day.invoice_due_days = v; }));
+    return out;
+}
+
 const std::map<std::string, Setter>& setters() {
     static const std::map<std::string, Setter> kSetters = [] {
         std::map<std::string, Setter> all = httpSetters();
         all.merge(portalSetters());
         all.merge(adminSetters());  // admin API (issue 6)
+        all.merge(daySetters());    // issue 5
         all.merge(std::map<std::string, Setter>{
             {"pos.address",
              [](Config& c, const std::string& t) {
@@ -622,6 +648,16 @@ admin.page_rows_max = 500
 admin.history_rows_max = 200
 admin.generation_jobs_max = 1
 admin.retry_after_s = 1
+
+# --- business day and back office (issue 5, docs/day-close.md) ---
+# Cut-off (日切): the business date ends at day.cutoff_time (HH:MM, China Standard Time; 00:00
+# = the midnight that ends it); with day.auto_cutoff yikad serve cuts off then, otherwise only an
+# operator does (yikad day cutoff). Expiry and breakage commit day.chunk_cards cards at a time.
+day.auto_cutoff = true
+day.cutoff_time = 23:00
+day.chunk_cards = 20000
+# A merchant's invoice for a month's settlement is overdue this many days after the month.
+invoice.merchant_due_days = 30
 )";
 }
 

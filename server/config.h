@@ -82,6 +82,13 @@ struct Config {
     // --- end operations (issue 8) ---
     PortalConfig portal;  // --- cardholder portal (issue 4) ---
     AdminConfig admin;    // --- admin API (issue 6) ---
+    // --- business day and back office (issue 5): day.*, invoice.* ---
+    struct Day {
+        bool auto_cutoff = true;             // day.auto_cutoff: yikad serve cuts off on schedule
+        std::string cutoff_time = "23:00";   // day.cutoff_time: HH:MM China Standard Time
+        std::int64_t chunk_cards = 20000;    // day.chunk_cards: cards per expiry/breakage commit
+        std::int64_t invoice_due_days = 30;  // invoice.merchant_due_days: after the month
+    } day;
 };
 
 // The commented default file `yikad init` writes.

@@ -5,6 +5,7 @@
 #include "ops/log/json_log.h"
 #include "server/args.h"
 #include "server/commands.h"
+#include "server/cutoff_scheduler.h"
 #include "server/data_dir.h"
 #include "server/pos_listener.h"
 #include "server/serve_ops.h"
@@ -134,6 +135,12 @@ int runServe(const std::vector<std::string>& argv) {
             return 1;
         }
     }
+    // --- automatic cut-off (日切, issue 5) ---
+    CutoffSchedule schedule;
+    schedule.automatic = rt.config.day.auto_cutoff;
+    schedule.minute_of_day = parseCutoffTime(rt.config.day.cutoff_time).value_or(23 * 60);
+    CutoffScheduler cutoff(*rt.store, clock, schedule);
+    cutoff.start();
     logs::info("serving",
                {{"data", rt.paths.dir},
                 {"pos", rt.config.pos.address + ":" + std::to_string((*pos)->port())},
@@ -158,6 +165,7 @@ int runServe(const std::vector<std::string>& argv) {
     sigwait(&stop_signals, &signal_number);
     logs::info("stopping", {{"signal", signal_number == SIGINT ? "SIGINT" : "SIGTERM"}});
     stopping.store(true);
+    cutoff.stop();          // issue 5
     portal_server->stop();  // finishes its requests; its writes go through the writer below
     if (admin_server) admin_server->stop();  // issue 6: the same, and its generation jobs
     stopGracefully(rt, **pos, http_api);

@@ -1,15 +1,19 @@
 #include "card_core/domain/postings.h"
 
+#include "card_core/domain/business_day.h"
+
 namespace yika {
 
 Result<EntryId> post(StoreTx& tx, const JournalEntry& entry) {
     YIKA_TRY(validateEntry(entry));
     if (auto existing = tx.entryByEventKey(entry.event_key)) return *existing;
+    YIKA_TRY(checkPostable(tx, entry.business_date));  // issue 5: nothing posts into a closed day
     return tx.insertEntry(entry);
 }
 
 Result<EntryId> postNew(StoreTx& tx, const JournalEntry& entry) {
     YIKA_TRY(validateEntry(entry));
+    YIKA_TRY(checkPostable(tx, entry.business_date));  // nothing posts into a closed day
     return tx.insertEntry(entry);
 }
 

@@ -29,6 +29,7 @@ namespace yika {
 
 class AccountStoreTx;  // card_core/domain/account.h
 class AdminStoreTx;    // card_core/domain/admin_store.h (issue 6)
+class DayStoreTx;      // card_core/domain/day_store.h (issue 5)
 
 class StorageError : public std::runtime_error {
   public:
@@ -144,6 +145,8 @@ class StoreTx {
     // --- admin API (issue 6) ---
     // Operators, sessions, maker-checker requests, the audit chain and back-office listings.
     virtual AdminStoreTx& admin() = 0;
+    // --- business day, clearing, settlement, reconciliation, invoices (issue 5) ---
+    virtual DayStoreTx& days() = 0;
 };
 
 }  // namespace yika

@@ -111,7 +111,12 @@ InvariantReport checkInvariants(Database& db, int per_check_max) {
             // issue 6: a manual adjustment's event is its executed maker-checker request.
             "(e.event_key LIKE 'adjustment:%' AND EXISTS (SELECT 1 FROM approval_request a "
             "WHERE a.id = CAST(substr(e.event_key, 12) AS INTEGER) AND a.kind = "
-            "'manual_adjustment' AND a.state = 'EXECUTED'))) LIMIT ?1",
+            "'manual_adjustment' AND a.state = 'EXECUTED')) OR "
+            // issue 5: clearing and settlement-paid entries and their records.
+            "(e.event_key LIKE 'clearing:%' AND EXISTS (SELECT 1 FROM clearing c WHERE "
+            "c.entry_id = e.id)) OR "
+            "(e.event_key LIKE 'payout:%' AND EXISTS (SELECT 1 FROM payout p WHERE p.entry_id = "
+            "e.id AND p.state = 'PAID'))) LIMIT ?1",
             n, "entry without its business event: entry, event");
     collect(db, r, "V10",
             "SELECT o.id FROM sales_order o WHERE o.state = 'PAID' AND NOT EXISTS (SELECT 1 FROM "

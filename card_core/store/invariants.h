@@ -11,8 +11,8 @@
 //   V6  cards that hold no value (PRODUCED, IN_STOCK, CLOSED, DESTROYED) have balance 0
 //   V7  the sum of card balances = the 2201 control total
 //   V8  every approved transaction has exactly its one entry; declined ones have none
-//   V9  every entry has its business event (an approved transaction, a paid order, or an
-//       executed manual-adjustment request)
+//   V9  every entry has its business event (an approved transaction, a paid order, an
+//       executed manual-adjustment request, a clearing record or a paid payout)
 //   V10 every paid sales order has its entry
 
 #include "card_core/store/sqlite_db.h"

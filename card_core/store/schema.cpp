@@ -450,8 +450,148 @@ BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 )SQL";
 // --- end admin API (issue 6) ---
 
+// --- business day, clearing, settlement, reconciliation, invoices (issue 5) ---
+// Business days and the steps of their close; clearing per merchant and day, negative nets
+// carried forward; payouts; the stored trial balance and day report; bank statement lines;
+// issued and received invoices. journal_entry_date lets every per-day read of the journal touch
+// only that day's entries: (business_date, event_type) covers the clearing scan's filter, and
+// on the purchase path it is appended near the end of the index (the date only grows).
+constexpr const char* kV5Day = R"SQL(
+CREATE INDEX journal_entry_date ON journal_entry(business_date, event_type);
+
+CREATE TABLE business_day (
+    business_date TEXT PRIMARY KEY,
+    state TEXT NOT NULL CHECK (state IN ('OPEN', 'CUT_OFF', 'CLOSED')),
+    opened_at_ms INTEGER NOT NULL,
+    cutoff_at_ms INTEGER NOT NULL,
+    cutoff_by TEXT NOT NULL,
+    close_started_at_ms INTEGER NOT NULL,
+    closed_at_ms INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE day_close_step (
+    business_date TEXT NOT NULL,
+    step TEXT NOT NULL,
+    done INTEGER NOT NULL,
+    count INTEGER NOT NULL,
+    done_at_ms INTEGER NOT NULL,
+    PRIMARY KEY (business_date, step)
+) WITHOUT ROWID;
+
+CREATE TABLE clearing (
+    business_date TEXT NOT NULL,
+    merchant_id INTEGER NOT NULL REFERENCES merchant(id),
+    currency INTEGER NOT NULL,
+    purchases_minor INTEGER NOT NULL,
+    purchase_count INTEGER NOT NULL,
+    refunds_minor INTEGER NOT NULL,
+    refund_count INTEGER NOT NULL,
+    carried_in_minor INTEGER NOT NULL,
+    net_minor INTEGER NOT NULL,
+    fee_bps INTEGER NOT NULL,
+    fee_mode TEXT NOT NULL CHECK (fee_mode IN ('NET', 'GROSS')),
+    fee_minor INTEGER NOT NULL,
+    payable_minor INTEGER NOT NULL,
+    carried_out_minor INTEGER NOT NULL,
+    entry_id INTEGER,
+    PRIMARY KEY (business_date, merchant_id)
+) WITHOUT ROWID;
+CREATE INDEX clearing_entry ON clearing(entry_id) WHERE entry_id IS NOT NULL;
+
+CREATE TABLE merchant_carry (
+    merchant_id INTEGER PRIMARY KEY REFERENCES merchant(id),
+    currency INTEGER NOT NULL,
+    amount_minor INTEGER NOT NULL CHECK (amount_minor < 0)
+);
+
+CREATE TABLE payout (
+    id INTEGER PRIMARY KEY,
+    business_date TEXT NOT NULL,
+    value_date TEXT NOT NULL,
+    merchant_id INTEGER NOT NULL REFERENCES merchant(id),
+    mid TEXT NOT NULL,
+    merchant_name TEXT NOT NULL,
+    bank_name TEXT NOT NULL,
+    bank_account TEXT NOT NULL,
+    currency INTEGER NOT NULL,
+    amount_minor INTEGER NOT NULL CHECK (amount_minor > 0),
+    state TEXT NOT NULL CHECK (state IN ('PENDING', 'PAID', 'FAILED')),
+    bank_reference TEXT NOT NULL,
+    failure_reason TEXT NOT NULL,
+    result_at_ms INTEGER NOT NULL,
+    entry_id INTEGER,
+    UNIQUE (business_date, merchant_id)
+);
+CREATE INDEX payout_state ON payout(state, id);
+CREATE INDEX payout_entry ON payout(entry_id) WHERE entry_id IS NOT NULL;
+
+CREATE TABLE trial_balance (
+    business_date TEXT NOT NULL,
+    account INTEGER NOT NULL,
+    currency INTEGER NOT NULL,
+    opening_minor INTEGER NOT NULL,   -- debit-positive
+    debit_minor INTEGER NOT NULL,
+    credit_minor INTEGER NOT NULL,
+    closing_minor INTEGER NOT NULL,
+    PRIMARY KEY (business_date, account)
+) WITHOUT ROWID;
+
+CREATE TABLE day_report (business_date TEXT PRIMARY KEY, body TEXT NOT NULL) WITHOUT ROWID;
+
+ALTER TABLE recon_exception ADD COLUMN resolved_at_ms INTEGER;
+CREATE INDEX recon_exception_open ON recon_exception(kind, reference) WHERE state = 'OPEN';
+
+CREATE TABLE bank_statement_line (
+    id INTEGER PRIMARY KEY,
+    bank_txn_id TEXT NOT NULL UNIQUE,
+    value_date TEXT NOT NULL,
+    direction TEXT NOT NULL CHECK (direction IN ('CR', 'DR')),
+    currency INTEGER NOT NULL,
+    amount_minor INTEGER NOT NULL,
+    counterparty_name TEXT NOT NULL,
+    counterparty_account TEXT NOT NULL,
+    reference TEXT NOT NULL,
+    matched_kind TEXT,
+    matched_id INTEGER,
+    imported_at_ms INTEGER NOT NULL
+);
+-- A payment or payout is matched by at most one bank line.
+CREATE UNIQUE INDEX bank_statement_match ON bank_statement_line(matched_kind, matched_id)
+    WHERE matched_kind IS NOT NULL;
+
+CREATE TABLE invoice_out (
+    id INTEGER PRIMARY KEY,
+    order_id INTEGER NOT NULL REFERENCES sales_order(id),
+    number TEXT NOT NULL UNIQUE,
+    issued_on TEXT NOT NULL,
+    title TEXT NOT NULL,
+    tax_id TEXT NOT NULL,
+    currency INTEGER NOT NULL,
+    amount_minor INTEGER NOT NULL CHECK (amount_minor > 0),
+    issued_by TEXT NOT NULL,
+    at_ms INTEGER NOT NULL
+);
+CREATE INDEX invoice_out_order ON invoice_out(order_id);
+
+CREATE TABLE invoice_in (
+    id INTEGER PRIMARY KEY,
+    merchant_id INTEGER NOT NULL REFERENCES merchant(id),
+    period TEXT NOT NULL,
+    number TEXT NOT NULL,
+    issued_on TEXT NOT NULL,
+    currency INTEGER NOT NULL,
+    amount_minor INTEGER NOT NULL CHECK (amount_minor > 0),
+    remark TEXT NOT NULL,
+    recorded_by TEXT NOT NULL,
+    at_ms INTEGER NOT NULL,
+    UNIQUE (merchant_id, number)
+);
+CREATE INDEX invoice_in_period ON invoice_in(merchant_id, period);
+)SQL";
+// --- end issue 5 ---
+
 // Applied in this order; a migration is never edited once released (add a new one).
-constexpr std::array<const char*, 4> kMigrations = {kV1, kV2, kV3Accounts, kV4Admin};
+constexpr std::array<const char*, 5> kMigrations = {kV1, kV2, kV3Accounts, kV4Admin, kV5Day};
 
 }  // namespace
 

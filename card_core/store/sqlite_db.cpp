@@ -135,6 +135,15 @@ bool Statement::columnIsNull(int column) const {
     return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
 }
 
+int Statement::columnCount() const { return sqlite3_column_count(stmt_); }
+
+std::string_view Statement::columnView(int column) const {
+    const auto* text = sqlite3_column_text(stmt_, column);
+    int size = sqlite3_column_bytes(stmt_, column);
+    if (text == nullptr) return {};
+    return {reinterpret_cast<const char*>(text), static_cast<std::size_t>(size)};
+}
+
 namespace {
 void configureSqliteOnce() {
     // Process-wide, before the first connection: without memory statistics SQLite's allocator

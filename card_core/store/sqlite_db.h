@@ -44,6 +44,9 @@ class Statement {
     std::string columnText(int column) const;
     Bytes columnBlob(int column) const;
     bool columnIsNull(int column) const;
+    int columnCount() const;  // issue 5: columns of the result (dumps in tests)
+    // issue 5: the text without a copy, valid until the next step or reset (bulk scans).
+    std::string_view columnView(int column) const;
 
   private:
     sqlite3* db_;

@@ -7,6 +7,7 @@
 #include "card_core/domain/store.h"
 #include "card_core/store/sqlite_account_store_tx.h"
 #include "card_core/store/sqlite_admin_store_tx.h"
+#include "card_core/store/sqlite_day_store_tx.h"
 #include "card_core/store/sqlite_db.h"
 
 #include <memory>
@@ -17,7 +18,7 @@ namespace yika::store {
 
 class SqliteStoreTx final : public StoreTx {
   public:
-    explicit SqliteStoreTx(Database& db) : db_(db), accounts_(db), admin_(db) {}
+    explicit SqliteStoreTx(Database& db) : db_(db), accounts_(db), admin_(db), days_(db) {}
 
     Date businessDate() override;
     void setBusinessDate(Date date) override;
@@ -100,6 +101,8 @@ class SqliteStoreTx final : public StoreTx {
     AccountStoreTx& accounts() override { return accounts_; }
     // --- admin API (issue 6) ---
     AdminStoreTx& admin() override { return admin_; }
+    // --- business day, clearing, settlement, reconciliation, invoices (issue 5) ---
+    DayStoreTx& days() override { return days_; }
 
   private:
     // The cached prepared statement for `sql` (the SQL text itself is the key).
@@ -114,6 +117,7 @@ class SqliteStoreTx final : public StoreTx {
     std::unordered_map<MerchantId, Merchant> merchants_;
     SqliteAccountStoreTx accounts_;  // --- online accounts (issue 4) ---
     SqliteAdminStoreTx admin_;       // --- admin API (issue 6) ---
+    SqliteDayStoreTx days_;          // --- issue 5 ---
 };
 
 }  // namespace yika::store
