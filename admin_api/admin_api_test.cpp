@@ -546,3 +546,52 @@ TEST_F(AdminApi, ADeletedAuditRowBreaksTheChainAtTheNextRow) {
 
 }  // namespace
 }  // namespace yika::admin::testing
+
+namespace yika::admin::testing {
+namespace {
+
+using AdminApi = AdminApiTest;
+
+// Role escalation (issue 9): every way an operator might raise its own or someone's powers is
+// refused on the server, changes nothing, and is audited.
+TEST_F(AdminApi, EveryRoleEscalationTriedIsRefused) {
+    const std::string admin_id = std::to_string(
+        admin_.get("/v1/session").json->getObject("operator")->getValue<Poco::Int64>("id"));
+    const std::int64_t operators_before = queryInt("SELECT COUNT(*) FROM operator");
+    const std::int64_t forbidden_before =
+        queryInt("SELECT COUNT(*) FROM admin_audit WHERE outcome = 'forbidden'");
+    int tries = 0;
+    for (const char* name : {"iss.a", "fin.a", "cs.a", "aud.a"}) {
+        const Client& c = as(name);
+        // Making a new administrator, or an operator of its own kind, to act as a second checker.
+        for (const char* role : {"administrator", "finance", "issuance"}) {
+            Answer made =
+                c.post("/v1/operators", std::string(R"({"name":"x)") + name[0] +
+                                            R"(","display_name":"x","role":")" + role + R"("})");
+            EXPECT_EQ(made.status, 403) << name << " made a " << role << ": " << made.body;
+            ++tries;
+        }
+        // Taking over the administrator: a new password for it, or locking it out.
+        EXPECT_EQ(c.post("/v1/operators/" + admin_id + "/reset-password").status, 403) << name;
+        EXPECT_EQ(c.post("/v1/operators/" + admin_id + "/disable").status, 403) << name;
+        tries += 2;
+        // A role smuggled into its own password change is refused as an unknown member.
+        Answer smuggled =
+            c.post("/v1/session/password",
+                   R"({"old_password":"x","new_password":"y","role":"administrator"})");
+        EXPECT_EQ(smuggled.status, 400) << name << ": " << smuggled.body;
+        // What its session says it may do has not grown.
+        Answer session = c.get("/v1/session");
+        ASSERT_EQ(session.status, 200);
+        EXPECT_EQ(session.body.find("operator_manage"), std::string::npos) << name;
+    }
+    // The administrator cannot disable itself (then nobody could manage operators).
+    EXPECT_NE(admin_.post("/v1/operators/" + admin_id + "/disable").status, 200);
+    EXPECT_EQ(queryInt("SELECT COUNT(*) FROM operator"), operators_before);
+    EXPECT_EQ(queryInt("SELECT COUNT(*) FROM admin_audit WHERE outcome = 'forbidden'"),
+              forbidden_before + tries);
+    EXPECT_EQ(admin_.get("/v1/session").status, 200) << "the administrator still works";
+}
+
+}  // namespace
+}  // namespace yika::admin::testing
