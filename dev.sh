@@ -53,7 +53,10 @@ check the books:  build/server/yikad verify --data $data
 health, metrics:  curl -s http://127.0.0.1:8489/readyz; curl -s http://127.0.0.1:8489/metrics
 cardholder portal: http://127.0.0.1:8482/ (register, bind a card from $c, pay a shop order;
                   the demo web shop's key is in $data/demo/shop.csv, docs/portal-api.md)
-(the admin API is not built yet)
+admin API:        http://127.0.0.1:8481/v1/ (docs/admin-api.md; operator "admin", whose one-time
+                  password yikad init printed above when it created $data; lost it? remove
+                  $data to start again)
+day close:        build/server/yikad day status --data $data (docs/day-close.md)
 
 INFO
     exec build/server/yikad serve --data "$data"
