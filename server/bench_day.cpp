@@ -11,6 +11,7 @@
 #include "server/commands.h"
 #include "server/data_dir.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 
@@ -42,8 +43,11 @@ void insertMerchants(store::Database& db, std::int64_t first_id, std::int64_t co
                        "settle_days, bank_name, bank_account) VALUES (?1, ?2, ?3, NULL, ?4, ?5, 1, "
                        "'Bench Bank', ?6)");
     for (std::int64_t i = 0; i < count; ++i) {
-        char mid[16];
-        std::snprintf(mid, sizeof mid, "8983199%08lld", static_cast<long long>(i + 1));
+        // A 15-character MID: "8983199" and the merchant's number in 8 digits (count is bounded
+        // by the caller far below 10^8).
+        std::string number = std::to_string(i + 1);
+        const std::string mid =
+            "8983199" + std::string(8 - std::min<std::size_t>(8, number.size()), '0') + number;
         s.bind(1, first_id + i).bind(2, std::string_view(mid));
         s.bind(3, std::string("Bench merchant ") + mid).bind(4, std::int64_t{30 + i % 50});
         s.bind(5, std::string_view(i % 4 == 3 ? "GROSS" : "NET"));
