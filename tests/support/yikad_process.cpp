@@ -51,7 +51,7 @@ YikadProcess::~YikadProcess() { kill(); }
 
 bool YikadProcess::start(const std::vector<std::string>& extra_env) {
     kill();
-    pos_port_ = http_port_ = ops_port_ = portal_port_ = 0;
+    pos_port_ = http_port_ = ops_port_ = portal_port_ = admin_port_ = 0;
     int out[2];
     if (::pipe2(out, O_CLOEXEC) != 0) {
         error_ = "pipe2 failed";
@@ -74,9 +74,10 @@ bool YikadProcess::start(const std::vector<std::string>& extra_env) {
         ::dup2(out[1], STDOUT_FILENO);
         int log_fd = ::open(stderr_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
         ::dup2(log_fd, STDERR_FILENO);
-        const char* argv[] = {
-            "yikad", "serve",      "--data", data_dir.c_str(), "--pos-port", "0",    "--http-port",
-            "0",     "--ops-port", "0",      "--portal-port",  "0",          nullptr};
+        const char* argv[] = {"yikad",        "serve", "--data",        data_dir.c_str(),
+                              "--pos-port",   "0",     "--http-port",   "0",
+                              "--ops-port",   "0",     "--portal-port", "0",
+                              "--admin-port", "0",     nullptr};
         ::execve(yikad_path_.c_str(), const_cast<char**>(argv), envp.data());
         ::_exit(127);
     }
@@ -88,6 +89,7 @@ bool YikadProcess::start(const std::vector<std::string>& extra_env) {
     const std::regex http(R"(JSON API: +http://[0-9.]+:(\d+))");
     const std::regex ops(R"(metrics: +http://[0-9.]+:(\d+))");
     const std::regex portal(R"(cardholder portal: +http://[0-9.]+:(\d+))");
+    const std::regex admin(R"(admin API: +http://[0-9.]+:(\d+))");
     // The banner's last line is the ops listener's; reading stops there or at end of file
     // (yikad exited).
     while (std::fgets(line.data(), static_cast<int>(line.size()), banner) != nullptr) {
@@ -98,6 +100,9 @@ bool YikadProcess::start(const std::vector<std::string>& extra_env) {
             http_port_ = static_cast<std::uint16_t>(std::stoi(match[1]));
         if (std::regex_search(text, match, portal)) {
             portal_port_ = static_cast<std::uint16_t>(std::stoi(match[1]));
+        }
+        if (std::regex_search(text, match, admin)) {
+            admin_port_ = static_cast<std::uint16_t>(std::stoi(match[1]));
         }
         if (std::regex_search(text, match, ops)) {
             ops_port_ = static_cast<std::uint16_t>(std::stoi(match[1]));

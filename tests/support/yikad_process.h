@@ -46,6 +46,8 @@ class YikadProcess {
     std::uint16_t httpPort() const { return http_port_; }
     std::uint16_t opsPort() const { return ops_port_; }
     std::uint16_t portalPort() const { return portal_port_; }
+    // The admin API's port (0 when admin.enabled = false).
+    std::uint16_t adminPort() const { return admin_port_; }
     const std::string& error() const { return error_; }
     std::string stderrText() const;
 
@@ -58,6 +60,7 @@ class YikadProcess {
     std::uint16_t http_port_ = 0;
     std::uint16_t ops_port_ = 0;
     std::uint16_t portal_port_ = 0;
+    std::uint16_t admin_port_ = 0;
     std::string error_;
 };
 
