@@ -71,7 +71,7 @@ INFO
         ctest --output-on-failure -j "$jobs")
     # Only the fuzz targets are built with clang (the other tests ran above); each runs for a
     # bounded time on a copy of its seed corpus (tests/support/run_fuzz.cmake).
-    fuzzers=(iso8583_fuzz json_request_fuzz csv_import_fuzz)
+    fuzzers=(iso8583_fuzz json_request_fuzz admin_json_fuzz csv_import_fuzz)
     CC=clang CXX=clang++ cmake -S "$root" -B build-fuzz -G Ninja -DYIKA_FUZZ=ON -DYIKA_BUILD_BENCH=OFF >/dev/null
     cmake --build build-fuzz -j "$jobs" --target "${fuzzers[@]}"
     (cd build-fuzz && ctest --output-on-failure -R '_fuzz_bounded$')
