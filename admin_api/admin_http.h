@@ -153,9 +153,10 @@ void addBackOfficeRoutes(std::vector<Route>& routes);  // back_office_api.cpp (i
 
 // The whole table, built once.
 const std::vector<Route>& routes();
-// The body size limit of the route `method` `path` names (body_bytes_max when none).
-std::int64_t bodyBytesMax(const AdminLimits& limits, std::string_view method,
-                          std::string_view path);
+// The body size limit of the route `method` `path` names: import_bytes_max for an import route
+// when `authorization` is a live session allowed to import, else body_bytes_max.
+std::int64_t bodyBytesMax(AdminState& state, std::string_view method, std::string_view path,
+                          std::string_view authorization, TimestampMs now_ms);
 // Authenticates, checks the permission, runs the handler and audits refusals and failed
 // changes. Never throws for expected problems.
 AdminReply dispatch(AdminState& state, AdminRequest& request);

@@ -77,8 +77,9 @@ class AdminHandler final : public Poco::Net::HTTPRequestHandler {
             return errorReply(405, "method_not_allowed", "use GET or POST");
         }
         if (request.method == "POST") {
-            const auto max =
-                static_cast<std::size_t>(bodyBytesMax(state_.limits, request.method, request.path));
+            const auto max = static_cast<std::size_t>(
+                bodyBytesMax(state_, request.method, request.path, http.get("Authorization", ""),
+                             state_.deps.clock.nowMs()));
             if (auto refused = readBody(http, request.body, max)) {
                 close = true;
                 return *refused;

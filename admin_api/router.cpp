@@ -183,15 +183,31 @@ AdminReply dispatch(AdminState& state, AdminRequest& request) {
     return errorReply(404, "unknown_endpoint", "no such endpoint");
 }
 
-std::int64_t bodyBytesMax(const AdminLimits& limits, std::string_view method,
-                          std::string_view path) {
+std::int64_t bodyBytesMax(AdminState& state, std::string_view method, std::string_view path,
+                          std::string_view authorization, TimestampMs now_ms) {
     // Import routes have fixed paths (no {id}), so comparing the pattern is matching it.
     for (const Route& route : routes()) {
-        if (route.body == BodySize::Import && route.method == method && route.pattern == path) {
-            return limits.import_bytes_max;
+        if (route.body != BodySize::Import || route.method != method || route.pattern != path) {
+            continue;
         }
+        // The large limit is read before the handler runs, so it is granted only to a live
+        // session whose role may import: an anonymous or unprivileged client never gets a
+        // multi-megabyte body read and parsed (it gets 413 at body_bytes_max, or its 401/403
+        // when the body is small). No audit row here: the router audits the refusal it answers.
+        if (authorization.rfind("Bearer ", 0) != 0) break;
+        std::string_view token = authorization.substr(7);
+        if (token.size() != crypto::kSessionTokenHexChars) break;
+        auto reader = state.readers.acquire();
+        auto session = reader.tx().admin().operatorSession(state.tokenHash(token));
+        if (!session || session->expires_at_ms <= now_ms) break;
+        auto op = reader.tx().admin().operatorById(session->operator_id);
+        if (!op || op->disabled || op->must_change_password ||
+            !allowed(op->role, route.permission)) {
+            break;
+        }
+        return state.limits.import_bytes_max;
     }
-    return limits.body_bytes_max;
+    return state.limits.body_bytes_max;
 }
 
 // ---- Call ----
