@@ -85,15 +85,17 @@ qint64 BatchesScreen::selectedId() const {
 void BatchesScreen::applyPermissions() { enableByPermission(); }
 
 void BatchesScreen::refresh() {
-    client().getAll(QStringLiteral("/v1/batches"), this,
-                    [this](const QJsonArray& rows, const std::optional<ApiError>& error) {
-                        if (error) emit message(error->text());
-                        table_->setRows(rows);
-                        emit refreshed();
-                    });
+    // Products first (the request form offers them), then the list; refreshed() after both.
     client().getAll(QStringLiteral("/v1/products"), this,
-                    [this](const QJsonArray& rows, const std::optional<ApiError>&) {
-                        products_ = rows;
+                    [this](const QJsonArray& products, const std::optional<ApiError>&) {
+                        products_ = products;
+                        client().getAll(
+                            QStringLiteral("/v1/batches"), this,
+                            [this](const QJsonArray& rows, const std::optional<ApiError>& error) {
+                                if (error) emit message(error->text());
+                                table_->setRows(rows);
+                                emit refreshed();
+                            });
                     });
 }
 

@@ -150,6 +150,7 @@ void FormWidget::clearErrors() {
 QString FormWidget::matchField(const QString& field) const {
     if (field.isEmpty()) return {};
     if (fields_.contains(field)) return field;
+    if (aliases_.contains(field)) return aliases_.value(field);
     // "lines[0].load_each_minor" against a form field "load_each_minor", or the reverse.
     for (const QString& path : order_) {
         if (field.endsWith('.' + path) || path.endsWith('.' + field)) return path;

@@ -37,6 +37,12 @@ class FormWidget : public QWidget {
                          const QList<QPair<QString, QString>>& choices);
     QCheckBox* addBool(const QString& path, const QString& label);
 
+    // Another name the server uses for the field at `path` (the sale rules say "load: ..." about
+    // lines[i].load_each_minor).
+    void addAlias(const QString& server_field, const QString& path) {
+        aliases_.insert(server_field, path);
+    }
+
     // The body, or nullopt after marking the fields that are empty or malformed locally.
     std::optional<QJsonObject> toJson();
     // Clears every message.
@@ -64,6 +70,7 @@ class FormWidget : public QWidget {
     QFormLayout* layout_;
     QLabel* general_;
     QMap<QString, Field> fields_;
+    QMap<QString, QString> aliases_;
     QStringList order_;
 };
 

@@ -55,15 +55,17 @@ OrdersScreen::OrdersScreen(AdminClient& client, QWidget* parent)
 void OrdersScreen::applyPermissions() { enableByPermission(); }
 
 void OrdersScreen::refresh() {
-    client().getAll(QStringLiteral("/v1/orders"), this,
-                    [this](const QJsonArray& rows, const std::optional<ApiError>& error) {
-                        if (error) emit message(error->text());
-                        table_->setRows(rows);
-                        emit refreshed();
-                    });
+    // Products first (the request form offers them), then the list; refreshed() after both.
     client().getAll(QStringLiteral("/v1/products"), this,
-                    [this](const QJsonArray& rows, const std::optional<ApiError>&) {
-                        products_ = rows;
+                    [this](const QJsonArray& products, const std::optional<ApiError>&) {
+                        products_ = products;
+                        client().getAll(
+                            QStringLiteral("/v1/orders"), this,
+                            [this](const QJsonArray& rows, const std::optional<ApiError>& error) {
+                                if (error) emit message(error->text());
+                                table_->setRows(rows);
+                                emit refreshed();
+                            });
                     });
 }
 
@@ -96,6 +98,7 @@ FormDialog* OrdersScreen::openOrderDialog() {
     f->addChoice(QStringLiteral("product_id"), tr("卡产品 Product"), products);
     f->addInteger(QStringLiteral("count"), tr("张数 Cards"));
     f->addMoney(QStringLiteral("load_each_minor"), tr("每张面值 Load each (元)"));
+    f->addAlias(QStringLiteral("load"), QStringLiteral("load_each_minor"));
     f->addText(QStringLiteral("location"), tr("库位 Location"))->setText(QStringLiteral("HQ"));
     f->addMoney(QStringLiteral("discount_minor"), tr("折扣 Discount (元)"), false);
     f->addChoice(QStringLiteral("payment_method"), tr("付款方式 Payment method"),
@@ -115,8 +118,10 @@ FormDialog* OrdersScreen::openOrderDialog() {
             {QStringLiteral("count"), body.take(QStringLiteral("count"))},
             {QStringLiteral("load_each_minor"), body.take(QStringLiteral("load_each_minor"))}};
         body.insert(QStringLiteral("lines"), QJsonArray{line});
+        // The ID type goes with a number only (an anonymous walk-in sale has neither).
         QJsonObject buyer = body.value(QStringLiteral("buyer")).toObject();
-        if (buyer.value(QStringLiteral("kind")).toString() == QStringLiteral("company"))
+        if (buyer.value(QStringLiteral("kind")).toString() == QStringLiteral("company") ||
+            !buyer.contains(QStringLiteral("id_number")))
             buyer.remove(QStringLiteral("id_type"));
         body.insert(QStringLiteral("buyer"), buyer);
         return true;
