@@ -451,16 +451,21 @@ TEST_F(AdminApi, FeeChangesNeedASecondFinanceOrAdministrator) {
 }
 
 TEST_F(AdminApi, PayoutReleaseIsAGenericApprovalKind) {
-    std::string body = R"({"kind":"payout_release","payload":{"file":"payout-2026-03-02.csv"}})";
+    spendAtMerchant(50000, 20000);
+    const std::string date = cutOffAndClose();
+    std::string body = R"({"kind":"payout_release","payload":{"business_date":")" + date + R"("}})";
     EXPECT_EQ(as("cs.a").post("/v1/approvals", body).code(), "forbidden");
     Answer requested = as("fin.a").post("/v1/approvals", body);
     ASSERT_EQ(requested.status, 201) << requested.body;
+    EXPECT_EQ(requested.str("reference"), "payout_release:" + date);
     std::string approval = "/v1/approvals/" + id(requested.num("id"));
     EXPECT_EQ(as("cs.a").post(approval + "/approve").code(), "forbidden");
     EXPECT_EQ(as("fin.a").post(approval + "/approve").code(), "maker_checker_violation");
-    EXPECT_EQ(payouts_->executed, 0);
-    EXPECT_EQ(as("fin.b").post(approval + "/approve").str("state"), "EXECUTED");
-    EXPECT_EQ(payouts_->executed, 1);
+    EXPECT_EQ(as("fin.a").get("/v1/days/" + date + "/payout-file").status, 409);
+    Answer approved = as("fin.b").post(approval + "/approve");
+    EXPECT_EQ(approved.str("state"), "EXECUTED") << approved.body;
+    EXPECT_EQ(approved.str("result"), "payout_file:" + date);
+    EXPECT_EQ(as("fin.a").get("/v1/days/" + date + "/payout-file").status, 200);
     EXPECT_EQ(
         as("fin.a").post("/v1/approvals", R"({"kind":"coffee","payload":{}})").str("error.field"),
         "kind");

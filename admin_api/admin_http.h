@@ -4,9 +4,8 @@
 // route table. Each endpoint is one function over a Call; it returns an AdminReply and throws
 // nothing but StorageError / Poco exceptions, caught once in AdminHandler.
 //
-// Adding endpoints (issue 5: business day, settlement, reconciliation, invoices, reports) is a
-// function per endpoint and one line each in a new add...Routes() function called from
-// routes() in router.cpp, with a Permission from the one table.
+// Adding endpoints is a function per endpoint and one line each in an add...Routes() function
+// called from routes() in router.cpp, with a Permission from the one table.
 
 #include "card_core/domain/store.h"
 #include "terminal_api/http/json_out.h"
@@ -27,6 +26,7 @@ namespace yika::admin {
 
 using http::jsonArray;
 using http::JsonOut;
+using http::jsonString;
 
 struct AdminReply {
     int status = 200;
@@ -54,7 +54,13 @@ struct AdminRequest {
     std::string body;
     std::string client;
     std::vector<std::int64_t> params;  // the {id} segments of the route, in order
+    std::vector<std::string> texts;    // the {date} and {name} segments, in order
+    // Why a {date} or {name} segment is malformed: answered 400 once the caller is known to be
+    // allowed the route (so that a path never tells an anonymous caller more than 401).
+    std::string segment_error;
 };
+
+struct Route;
 
 // One request in progress: the operator (once authenticated), and what its audit row says.
 class Call {
@@ -70,7 +76,12 @@ class Call {
     bool audited = false;
 
     TimestampMs now() const { return state.deps.clock.nowMs(); }
+    const Route* route = nullptr;
+
     std::int64_t param(std::size_t i) const { return request.params.at(i); }
+    // The i-th {date} / {name} segment (already validated by the router).
+    const std::string& text(std::size_t i) const { return request.texts.at(i); }
+    Date date(std::size_t i) const;
     Actor actor() const;
     // The body as an object under the limits (parsed once), or an error naming the problem.
     Result<JsonReader> body();
@@ -113,26 +124,38 @@ enum class Access : std::uint8_t {
     Permission,  // the route's permission (or PermissionOf) from the table
 };
 
+// How large a request body may be: the admin.body_bytes_max and admin.json_string_bytes_max
+// of every route, or admin.import_bytes_max for both (the CSV file imports only).
+enum class BodySize : std::uint8_t { Json, Import };
+
 struct Route {
     std::string_view method;
-    std::string_view pattern;  // "/v1/cards/{id}/freeze": {id} matches a positive integer
+    // "/v1/cards/{id}/freeze": {id} matches a positive integer; {date} a YYYY-MM-DD calendar
+    // date and {name} 1-40 of a-z 0-9 - (a malformed one is a 400 naming it).
+    std::string_view pattern;
     Access access;
     Permission permission;
     std::string_view action;  // the audit log's action name
     Handler handler;
     PermissionOf permission_of = nullptr;
+    BodySize body = BodySize::Json;
 };
 
-void addSessionRoutes(std::vector<Route>& routes);   // auth_api.cpp
-void addIssuanceRoutes(std::vector<Route>& routes);  // issuance_api.cpp
-void addSalesRoutes(std::vector<Route>& routes);     // sales_api.cpp
-void addCardRoutes(std::vector<Route>& routes);      // cards_api.cpp
-void addMerchantRoutes(std::vector<Route>& routes);  // merchants_api.cpp
-void addApprovalRoutes(std::vector<Route>& routes);  // approvals_api.cpp
-void addAuditRoutes(std::vector<Route>& routes);     // audit_api.cpp
+void addSessionRoutes(std::vector<Route>& routes);     // auth_api.cpp
+void addIssuanceRoutes(std::vector<Route>& routes);    // issuance_api.cpp
+void addSalesRoutes(std::vector<Route>& routes);       // sales_api.cpp
+void addCardRoutes(std::vector<Route>& routes);        // cards_api.cpp
+void addMerchantRoutes(std::vector<Route>& routes);    // merchants_api.cpp
+void addApprovalRoutes(std::vector<Route>& routes);    // approvals_api.cpp
+void addAuditRoutes(std::vector<Route>& routes);       // audit_api.cpp
+void addDayRoutes(std::vector<Route>& routes);         // day_api.cpp (issue 5)
+void addBackOfficeRoutes(std::vector<Route>& routes);  // back_office_api.cpp (issue 5)
 
 // The whole table, built once.
 const std::vector<Route>& routes();
+// The body size limit of the route `method` `path` names (body_bytes_max when none).
+std::int64_t bodyBytesMax(const AdminLimits& limits, std::string_view method,
+                          std::string_view path);
 // Authenticates, checks the permission, runs the handler and audits refusals and failed
 // changes. Never throws for expected problems.
 AdminReply dispatch(AdminState& state, AdminRequest& request);
@@ -153,6 +176,10 @@ std::string operatorJson(const Operator& o);
 std::string auditJson(const AuditRecord& r);
 // {"items":[...],"next_after_id":N} (next_after_id 0 when the page was not full).
 std::string pageJson(const std::vector<std::string>& items, std::int64_t last_id, bool full);
+
+// Stores a maker-checker request of `kind` from `payload` (the kind's prepare validates it),
+// audited; 201 with the request (approvals_api.cpp).
+AdminReply submitRequest(Call& call, ApprovalKind kind, const JsonReader& payload);
 
 // Shared readers of request fields.
 Result<Money> moneyField(const JsonReader& r, std::string_view name, bool allow_zero);

@@ -31,6 +31,8 @@ constexpr std::array kSettings = {
     AdminLimitSetting{"admin.history_rows_max", 1, 100'000, &L::history_rows_max},
     AdminLimitSetting{"admin.generation_jobs_max", 1, 16, &L::generation_jobs_max},
     AdminLimitSetting{"admin.retry_after_s", 1, 3600, &L::retry_after_s},
+    AdminLimitSetting{"admin.import_bytes_max", 1024, 256 << 20, &L::import_bytes_max},
+    AdminLimitSetting{"admin.dashboard_cache_ms", 0, 600'000, &L::dashboard_cache_ms},
 };
 
 }  // namespace

@@ -33,6 +33,12 @@ struct AdminLimits {
     std::int64_t history_rows_max = 200;            // admin.history_rows_max: card history
     std::int64_t generation_jobs_max = 1;           // admin.generation_jobs_max: batches at once
     std::int64_t retry_after_s = 1;                 // admin.retry_after_s on 503
+    // The two CSV imports (payout results, bank statements) only: their body and the "csv"
+    // string in it may be this large; every other route keeps body_bytes_max.
+    std::int64_t import_bytes_max = 4 << 20;  // admin.import_bytes_max
+    // GET /v1/dashboard is polled by every desktop tool: its figures are computed at most once
+    // per this many milliseconds (0: every time).
+    std::int64_t dashboard_cache_ms = 5000;  // admin.dashboard_cache_ms
 };
 
 Status validateAdminLimits(const AdminLimits& limits);

@@ -69,13 +69,17 @@ class AdminHandler final : public Poco::Net::HTTPRequestHandler {
                              q == std::string::npos ? std::string() : uri.substr(q + 1),
                              {},
                              http.clientAddress().host().toString(),
+                             {},
+                             {},
                              {}};
         if (request.method != "GET" && request.method != "POST") {
             close = true;
             return errorReply(405, "method_not_allowed", "use GET or POST");
         }
         if (request.method == "POST") {
-            if (auto refused = readBody(http, request.body)) {
+            const auto max =
+                static_cast<std::size_t>(bodyBytesMax(state_.limits, request.method, request.path));
+            if (auto refused = readBody(http, request.body, max)) {
                 close = true;
                 return *refused;
             }
@@ -89,8 +93,8 @@ class AdminHandler final : public Poco::Net::HTTPRequestHandler {
         return dispatch(state_, request);
     }
 
-    std::optional<AdminReply> readBody(Poco::Net::HTTPServerRequest& http, std::string& body) {
-        const auto max = static_cast<std::size_t>(state_.limits.body_bytes_max);
+    std::optional<AdminReply> readBody(Poco::Net::HTTPServerRequest& http, std::string& body,
+                                       std::size_t max) {
         auto tooLarge = [&] {
             return errorReply(413, "payload_too_large",
                               "body over " + std::to_string(max) + " bytes");
@@ -207,6 +211,7 @@ Status AdminServer::start(const std::string& address, std::uint16_t port) {
 void AdminServer::stop() {
     if (listener_) listener_.reset();
     state_->jobs.stop();
+    state_->closes.stop();
     port_ = 0;
 }
 

@@ -62,8 +62,17 @@ struct AdminDeps {
     const crypto::KeyRing& keys;  // SessionToken, AuditChain, TerminalKeyEncryption keys
 };
 
+// The business day settings the admin API needs (day.*, invoice.*; issue 5).
+struct AdminDayOptions {
+    bool auto_cutoff = true;             // day.auto_cutoff
+    std::string cutoff_time = "23:00";   // day.cutoff_time (shown by GET /v1/day)
+    std::int64_t chunk_cards = 20000;    // day.chunk_cards: cards per expiry/breakage commit
+    std::int64_t invoice_due_days = 30;  // invoice.merchant_due_days
+};
+
 struct AdminOptions {
     AdminLimits limits;
+    AdminDayOptions day;
     std::string exports_dir;              // sealed manufacturer files are written here
     std::string manufacturer_public_key;  // path of the manufacturer's public key file
     std::int64_t batch_chunk_cards = 250'000;
@@ -72,6 +81,12 @@ struct AdminOptions {
     // Executors of kinds handled outside the admin API (payout_release: issue 5).
     std::vector<std::pair<ApprovalKind, std::shared_ptr<ApprovalKindHandler>>> kinds;
 };
+
+// The executor of payout_release (issue 5): the request names a CLOSED business day with
+// payouts, {"business_date":"YYYY-MM-DD"}; it records the digest of the payout file as it was
+// requested, and approval releases exactly that file (GET /v1/days/{date}/payout-file). Pass it
+// in AdminOptions::kinds.
+std::shared_ptr<ApprovalKindHandler> payoutReleaseKind();
 
 class AdminState;
 

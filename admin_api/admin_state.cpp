@@ -84,7 +84,10 @@ AdminState::AdminState(AdminDeps d, AdminOptions o)
     for (auto& [kind, handler] : options.kinds) kinds_[kind] = handler;
 }
 
-AdminState::~AdminState() { jobs.stop(); }
+AdminState::~AdminState() {
+    jobs.stop();
+    closes.stop();
+}
 
 Bytes AdminState::tokenHash(std::string_view token) const {
     return crypto::sessionTokenHash(deps.keys, "yika-admin-session-v1", token);

@@ -24,6 +24,7 @@
 
 #include "admin_api/admin_server.h"
 #include "admin_api/batch_generation.h"
+#include "admin_api/day_jobs.h"
 
 namespace yika::admin {
 
@@ -72,6 +73,14 @@ class AdminState {
     store::ReaderPool readers;
     crypto::SodiumAuditChain chain;
     GenerationJobs jobs;
+    DayCloseJobs closes;  // issue 5: POST /v1/days/{date}/close
+
+    // GET /v1/dashboard's answer, recomputed at most once per admin.dashboard_cache_ms.
+    struct Dashboard {
+        std::mutex mutex;
+        std::string json;
+        TimestampMs computed_at_ms = 0;
+    } dashboard;
 
     Bytes tokenHash(std::string_view token) const;
     // The handler of a kind; nullptr when no executor is registered (payout_release until

@@ -3,9 +3,10 @@
 // Test support for the admin API: a real AdminServer on port 0 over AcceptanceWorld (a real
 // store, real crypto, a product, a merchant and terminals), with one operator of each role
 // logged in (two of issuance and finance, for maker-checker), a manufacturer key for sealed
-// files, and a test executor for payout_release (the real one arrives with issue 5). Every test
-// ends with the ledger invariants and the audit chain check.
+// files, and the real payout_release executor (issue 5). Every test ends with the ledger
+// invariants and the audit chain check.
 
+#include "card_core/domain/spend_service.h"
 #include "card_core/domain/store.h"
 #include "crypto/audit_chain.h"
 #include "crypto/seal_key.h"
@@ -109,28 +110,6 @@ class Client {
 
 constexpr const char* kPassword = "correct-horse-battery";
 
-// One executor for payout_release, standing in for issue 5's: it records that it ran.
-class TestPayoutKind final : public ApprovalKindHandler {
-  public:
-    Status prepare(StoreTx&, const JsonReader& payload, const KindContext&,
-                   ApprovalRequest& request) override {
-        YIKA_TRY(payload.only({"file"}));
-        auto file = payload.str("file", 64);
-        if (!file) return file.error();
-        request.reference = "payout:" + *file;
-        request.summary = "release payout file " + *file;
-        request.payload =
-            payload.raw("file").empty() ? "{}" : "{\"file\":" + payload.raw("file") + "}";
-        return Ok{};
-    }
-    Result<std::string> execute(StoreTx&, const ApprovalRequest& request, const Operator&,
-                                TimestampMs) override {
-        executed += 1;
-        return "released " + request.reference;
-    }
-    int executed = 0;
-};
-
 class AdminApiTest : public ::testing::Test {
   protected:
     void SetUp() override {
@@ -165,7 +144,8 @@ class AdminApiTest : public ::testing::Test {
         options.manufacturer_public_key = keyPath();
         options.batch_chunk_cards = 7;  // several chunks even for small batches
         options.on_terminal_added = [this](const std::string& tid) { added_tids_.push_back(tid); };
-        options.kinds.emplace_back(ApprovalKind::PayoutRelease, payouts_);
+        options.kinds.emplace_back(ApprovalKind::PayoutRelease, payoutReleaseKind());
+        options.day.chunk_cards = 100;
         server_ = std::make_unique<AdminServer>(
             AdminDeps{world_.store(), world_.pins, world_.vault, world_.random, world_.policies,
                       world_.clock, world_.keys},
@@ -268,6 +248,36 @@ class AdminApiTest : public ::testing::Test {
         return out;
     }
 
+    // Sells a card loaded with `load_minor` and spends `spend_minor` of it at the world's
+    // merchant on the current business date.
+    void spendAtMerchant(std::int64_t load_minor, std::int64_t spend_minor) {
+        auto sold = world_.sellCards(1, Money::fromMinor(load_minor, Currency::Cny));
+        ASSERT_TRUE(sold.ok()) << sold.error().detail;
+        PurchaseRequest r;
+        r.card_id = (*sold)[0].id;
+        r.merchant_id = world_.merchant_id;
+        r.amount = Money::fromMinor(spend_minor, Currency::Cny);
+        r.idem_key = "admin-test-" + std::to_string(++purchases_);
+        r.pin = (*sold)[0].pin;
+        auto txn = world_.store().writer().run<CardTxn>([&](StoreTx& tx) {
+            return purchase(tx, r, world_.pins, world_.policies, world_.clock.nowMs());
+        });
+        ASSERT_TRUE(txn.ok()) << txn.error().detail;
+        ASSERT_EQ(txn->state, TxnState::Approved);
+    }
+
+    // Cuts off the business date (fin.a) and closes it through the API, waiting for the job;
+    // the date closed.
+    std::string cutOffAndClose() {
+        Answer cut = as("fin.a").post("/v1/day/cutoff");
+        EXPECT_EQ(cut.status, 200) << cut.body;
+        std::string date = cut.str("cut_off_date");
+        Answer closed = as("fin.a").post("/v1/days/" + date + "/close", R"({"wait":true})");
+        EXPECT_EQ(closed.status, 200) << closed.body;
+        EXPECT_EQ(closed.str("state"), "CLOSED") << closed.body;
+        return date;
+    }
+
     std::int64_t queryInt(const std::string& sql) {
         auto db = world_.store().openReader();
         store::Statement s(db->handle(), sql);
@@ -284,13 +294,13 @@ class AdminApiTest : public ::testing::Test {
     AcceptanceWorld world_;
     AdminLimits limits_;
     std::filesystem::path dir_;
-    std::shared_ptr<TestPayoutKind> payouts_ = std::make_shared<TestPayoutKind>();
     std::unique_ptr<AdminServer> server_;
     std::string first_password_;
     Client admin_{0, ""};
     std::map<std::string, Client> clients_;
     std::vector<std::string> added_tids_;
     bool check_chain_ = true;
+    int purchases_ = 0;
     static inline int counter_ = 0;
 };
 

@@ -40,6 +40,19 @@ TEST(Permissions, TheSeparationsTheDesignNames) {  // P2, P3
     EXPECT_FALSE(allowed(Role::Issuance, Permission::FeeChangeRequest));
     EXPECT_FALSE(allowed(Role::Issuance, Permission::FeeChangeApprove));
     EXPECT_FALSE(allowed(Role::Administrator, Permission::CardNumberReveal));
+    // Issue 5: only finance runs the business day, imports, resolves and invoices; customer
+    // service and issuance do not even read its figures; administrators read, change nothing.
+    for (Permission p :
+         {Permission::DayClose, Permission::SettlementImport, Permission::ReconResolve,
+          Permission::InvoiceWrite, Permission::PayoutRequest}) {
+        for (int r = 0; r < kRoleCount; ++r) {
+            EXPECT_EQ(allowed(static_cast<Role>(r), p), static_cast<Role>(r) == Role::Finance)
+                << toString(p) << " " << toString(static_cast<Role>(r));
+        }
+    }
+    EXPECT_FALSE(allowed(Role::CustomerService, Permission::FinanceRead));
+    EXPECT_FALSE(allowed(Role::Issuance, Permission::FinanceRead));
+    EXPECT_TRUE(allowed(Role::Administrator, Permission::FinanceRead));
     EXPECT_TRUE(allowed(Role::CustomerService, Permission::CardNumberReveal));
     for (int r = 0; r < kRoleCount; ++r) {
         EXPECT_EQ(roleFromString(toString(static_cast<Role>(r))), static_cast<Role>(r));

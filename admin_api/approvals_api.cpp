@@ -212,29 +212,6 @@ class MerchantFeeChangeKind final : public ApprovalKindHandler {
 
 // ---- endpoints ----
 
-// Stores a request of `kind` from `payload` (the kind's prepare validates it), audited.
-AdminReply submit(Call& call, ApprovalKind kind, const JsonReader& payload) {
-    ApprovalKindHandler* handler = call.state.kind(kind);
-    if (handler == nullptr) {
-        return errorReply(makeError(
-            ErrorCode::NotPermitted,
-            "kind: " + std::string(toString(kind)) + " has no executor in this server yet"));
-    }
-    KindContext context{call.state.deps.policies, *call.op, call.now()};
-    auto stored = call.write<ApprovalRequest>([&](StoreTx& tx) -> Result<ApprovalRequest> {
-        ApprovalRequest request;
-        request.kind = kind;
-        YIKA_TRY(handler->prepare(tx, payload, context, request));
-        auto id = submitApproval(tx, request, *call.op, context.now_ms);
-        if (!id) return id.error();
-        call.target = "approval:" + std::to_string(*id);
-        call.detail = std::string(toString(kind)) + " " + request.reference;
-        return *tx.admin().approval(*id);
-    });
-    if (!stored) return errorReply(stored.error());
-    return jsonReply(201, approvalJson(*stored));
-}
-
 Result<ApprovalKind> kindOfBody(Call& call) {
     auto b = call.body();
     if (!b) return b.error();
@@ -266,13 +243,13 @@ AdminReply submitGeneric(Call& call) {
     if (!kind) return errorReply(kind.error());
     auto payload = b->object("payload");
     if (!payload) return errorReply(payload.error());
-    return submit(call, *kind, *payload);
+    return submitRequest(call, *kind, *payload);
 }
 
 AdminReply submitAdjustment(Call& call) {
     auto b = call.body();
     if (!b) return errorReply(b.error());
-    return submit(call, ApprovalKind::ManualAdjustment, *b);
+    return submitRequest(call, ApprovalKind::ManualAdjustment, *b);
 }
 
 AdminReply submitFeeChange(Call& call) {
@@ -295,7 +272,7 @@ AdminReply submitFeeChange(Call& call) {
     id.type = JsonType::Integer;
     id.integer = call.param(0);
     node.values.push_back(id);
-    return submit(call, ApprovalKind::MerchantFeeChange, JsonReader(node, ""));
+    return submitRequest(call, ApprovalKind::MerchantFeeChange, JsonReader(node, ""));
 }
 
 AdminReply decide(Call& call, bool approve) {
@@ -351,6 +328,29 @@ AdminReply getApproval(Call& call) {
 }
 
 }  // namespace
+
+// Stores a request of `kind` from `payload` (the kind's prepare validates it), audited.
+AdminReply submitRequest(Call& call, ApprovalKind kind, const JsonReader& payload) {
+    ApprovalKindHandler* handler = call.state.kind(kind);
+    if (handler == nullptr) {
+        return errorReply(makeError(
+            ErrorCode::NotPermitted,
+            "kind: " + std::string(toString(kind)) + " has no executor in this server yet"));
+    }
+    KindContext context{call.state.deps.policies, *call.op, call.now()};
+    auto stored = call.write<ApprovalRequest>([&](StoreTx& tx) -> Result<ApprovalRequest> {
+        ApprovalRequest request;
+        request.kind = kind;
+        YIKA_TRY(handler->prepare(tx, payload, context, request));
+        auto id = submitApproval(tx, request, *call.op, context.now_ms);
+        if (!id) return id.error();
+        call.target = "approval:" + std::to_string(*id);
+        call.detail = std::string(toString(kind)) + " " + request.reference;
+        return *tx.admin().approval(*id);
+    });
+    if (!stored) return errorReply(stored.error());
+    return jsonReply(201, approvalJson(*stored));
+}
 
 std::shared_ptr<ApprovalKindHandler> productionBatchKind() {
     return std::make_shared<ProductionBatchKind>();

@@ -13,9 +13,24 @@ namespace yika::admin {
 
 namespace {
 
-// Splits "/v1/cards/12/freeze" and matches it against "/v1/cards/{id}/freeze"; fills `params`.
-bool matches(std::string_view pattern, std::string_view path, std::vector<std::int64_t>& params) {
-    params.clear();
+constexpr std::size_t kNameBytesMax = 40;
+
+bool nameSegment(std::string_view s) {
+    if (s.empty() || s.size() > kNameBytesMax) return false;
+    for (char c : s) {
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return false;
+    }
+    return true;
+}
+
+// Splits "/v1/cards/12/freeze" and matches it against "/v1/cards/{id}/freeze"; fills the
+// request's params and texts. {id} must be a positive integer or the path does not match;
+// {date} and {name} match any non-empty segment, and a malformed one is noted in
+// segment_error (answered 400 by runRoute).
+bool matches(std::string_view pattern, std::string_view path, AdminRequest& request) {
+    request.params.clear();
+    request.texts.clear();
+    request.segment_error.clear();
     while (!pattern.empty() || !path.empty()) {
         if (pattern.empty() || path.empty() || pattern[0] != '/' || path[0] != '/') return false;
         pattern.remove_prefix(1);
@@ -32,7 +47,25 @@ bool matches(std::string_view pattern, std::string_view path, std::vector<std::i
                 s_seg.size() > kDigitsMax) {
                 return false;
             }
-            params.push_back(v);
+            request.params.push_back(v);
+        } else if (p_seg == "{date}" || p_seg == "{name}") {
+            if (s_seg.empty()) return false;
+            bool ok = false;
+            if (p_seg == "{date}") {
+                auto d = s_seg.size() == 10 ? Date::parseIso(s_seg) : std::nullopt;
+                ok = d && d->toIso() == s_seg;
+                if (!ok && request.segment_error.empty()) {
+                    request.segment_error =
+                        "date: a calendar date YYYY-MM-DD / 日期格式 YYYY-MM-DD";
+                }
+            } else {
+                ok = nameSegment(s_seg);
+                if (!ok && request.segment_error.empty()) {
+                    request.segment_error = "name: 1-40 of a-z 0-9 -";
+                }
+            }
+            // Never keep a malformed segment (it may be long or hold anything).
+            request.texts.emplace_back(ok ? std::string(s_seg) : std::string());
         } else if (p_seg != s_seg) {
             return false;
         }
@@ -110,7 +143,9 @@ AdminReply runRoute(Call& call, const Route& route) {
         if (!allowed(call.op->role, permission)) return refuse(call, permission);
         write = isWrite(permission);
     }
-    AdminReply reply = route.handler(call);
+    AdminReply reply = call.request.segment_error.empty()
+                           ? route.handler(call)
+                           : errorReply(400, "invalid_argument", call.request.segment_error);
     if (write && reply.status >= 400 && !call.audited) (void)call.auditNow(reply.code);
     return reply;
 }
@@ -127,6 +162,8 @@ const std::vector<Route>& routes() {
         addMerchantRoutes(all);
         addApprovalRoutes(all);
         addAuditRoutes(all);
+        addDayRoutes(all);         // issue 5
+        addBackOfficeRoutes(all);  // issue 5
         return all;
     }();
     return kRoutes;
@@ -135,17 +172,31 @@ const std::vector<Route>& routes() {
 AdminReply dispatch(AdminState& state, AdminRequest& request) {
     bool path_known = false;
     for (const Route& route : routes()) {
-        if (!matches(route.pattern, request.path, request.params)) continue;
+        if (!matches(route.pattern, request.path, request)) continue;
         path_known = true;
         if (route.method != request.method) continue;
         Call call(state, request);
+        call.route = &route;
         return runRoute(call, route);
     }
     if (path_known) return errorReply(405, "method_not_allowed", "not with this method");
     return errorReply(404, "unknown_endpoint", "no such endpoint");
 }
 
+std::int64_t bodyBytesMax(const AdminLimits& limits, std::string_view method,
+                          std::string_view path) {
+    // Import routes have fixed paths (no {id}), so comparing the pattern is matching it.
+    for (const Route& route : routes()) {
+        if (route.body == BodySize::Import && route.method == method && route.pattern == path) {
+            return limits.import_bytes_max;
+        }
+    }
+    return limits.body_bytes_max;
+}
+
 // ---- Call ----
+
+Date Call::date(std::size_t i) const { return *Date::parseIso(text(i)); }
 
 Actor Call::actor() const {
     return Actor{ActorKind::Operator, op ? op->name : std::string("unknown"), Channel::Admin};
@@ -153,8 +204,10 @@ Actor Call::actor() const {
 
 Result<JsonReader> Call::body() {
     if (!body_) {
-        JsonTreeLimits limits{state.limits.json_depth_max, state.limits.json_nodes_max,
-                              state.limits.json_string_bytes_max};
+        const bool import = route != nullptr && route->body == BodySize::Import;
+        JsonTreeLimits limits{
+            state.limits.json_depth_max, state.limits.json_nodes_max,
+            import ? state.limits.import_bytes_max : state.limits.json_string_bytes_max};
         auto parsed =
             parseJsonTree(request.body.empty() ? std::string_view("{}") : request.body, limits);
         if (!parsed) return parsed.error();

@@ -648,6 +648,11 @@ admin.page_rows_max = 500
 admin.history_rows_max = 200
 admin.generation_jobs_max = 1
 admin.retry_after_s = 1
+# The payout-result and bank-statement imports (POST /v1/payout-results, /v1/bank-statements)
+# take bodies up to this size; every other route keeps admin.body_bytes_max. The dashboard's
+# figures are recomputed at most once per admin.dashboard_cache_ms.
+admin.import_bytes_max = 4194304
+admin.dashboard_cache_ms = 5000
 
 # --- business day and back office (issue 5, docs/day-close.md) ---
 # Cut-off (日切): the business date ends at day.cutoff_time (HH:MM, China Standard Time; 00:00

@@ -1,8 +1,7 @@
 // `yikad report NAME` and `yikad invoice issue|receive` (issue 5; day_commands.h).
 
 #include "card_core/domain/invoices.h"
-#include "card_core/domain/report_writers.h"
-#include "card_core/domain/reports.h"
+#include "card_core/domain/report_catalog.h"
 #include "card_core/store/store_tx_runner.h"
 #include "server/args.h"
 #include "server/data_dir.h"
@@ -22,75 +21,6 @@ int fail(const std::string& message) {
 }
 int fail(const Error& e) { return fail(std::string(toString(e.code)) + ": " + e.detail); }
 
-struct ReportArgs {
-    Date from;
-    Date to;
-    std::string from_month;
-    std::string to_month;
-    bool csv = false;
-};
-
-// --date D sets both ends; --from / --to override. Months are the dates' months unless given
-// as YYYY-MM.
-Result<ReportArgs> reportArgs(const Args& args, Date today) {
-    ReportArgs r;
-    r.csv = args.flag("--csv");
-    r.from = r.to = today.plusDays(-1);
-    auto parse = [](const std::string& text, Date& date, std::string& month) -> Status {
-        if (validMonth(text)) {
-            month = text;
-            date = *Date::parseIso(text + "-01");
-            return Ok{};
-        }
-        auto d = Date::parseIso(text);
-        if (!d) return makeError(ErrorCode::InvalidArgument, text + ": YYYY-MM-DD or YYYY-MM");
-        date = *d;
-        month = monthOf(*d);
-        return Ok{};
-    };
-    std::string ignored;
-    if (auto d = args.value("--date")) {
-        YIKA_TRY(parse(*d, r.from, ignored));
-        r.to = r.from;
-    }
-    r.from_month = monthOf(r.from);
-    r.to_month = monthOf(r.to);
-    if (auto f = args.value("--from")) YIKA_TRY(parse(*f, r.from, r.from_month));
-    if (auto t = args.value("--to")) {
-        YIKA_TRY(parse(*t, r.to, r.to_month));
-        if (validMonth(*t)) r.to = r.to.plusMonths(1).plusDays(-1);  // the month's last day
-    }
-    if (r.to < r.from) return makeError(ErrorCode::InvalidArgument, "--to is before --from");
-    return r;
-}
-
-template <typename R>
-std::string render(const R& report, bool csv) {
-    return csv ? toCsv(report) : toJson(report) + "\n";
-}
-
-Result<std::string> buildReport(StoreTx& tx, const std::string& name, const ReportArgs& a,
-                                const Config& config) {
-    if (name == "trial-balance") return render(trialBalanceReport(tx, a.to), a.csv);
-    if (name == "liability") return render(liabilityReport(tx), a.csv);
-    if (name == "activity") return render(activityReport(tx, a.from, a.to), a.csv);
-    if (name == "settlement") return render(settlementReport(tx, a.to), a.csv);
-    if (name == "breakage") return render(breakageReport(tx, a.from, a.to, kReportRowsMax), a.csv);
-    if (name == "day") return render(dayReport(tx, a.to), a.csv);
-    if (name == "invoices-out") {
-        return render(invoicesOutReport(tx, a.from, a.to, kReportRowsMax), a.csv);
-    }
-    if (name == "invoices-in") {
-        InvoiceRules rules;
-        rules.merchant_invoice_due_days = static_cast<int>(config.day.invoice_due_days);
-        return render(invoicesInReport(tx, a.from_month, a.to_month, tx.businessDate(), rules),
-                      a.csv);
-    }
-    if (name == "invoice-pool")
-        return render(invoicePoolReport(tx, a.from_month, a.to_month), a.csv);
-    return makeError(ErrorCode::InvalidArgument, "unknown report '" + name + "'");
-}
-
 }  // namespace
 
 int runReport(const std::vector<std::string>& argv) {
@@ -108,14 +38,26 @@ int runReport(const std::vector<std::string>& argv) {
     if (!args.value("--data")) return fail("report needs --data DIR");
     auto rt = openRuntime(*args.value("--data"));
     if (!rt) return fail(rt.error());
+    if (!isReportName(argv[0])) {
+        std::fputs(kUsage, stderr);
+        return fail("unknown report '" + argv[0] + "'");
+    }
     store::StoreTxRunner runner(*(*rt)->store);
     std::string out;
+    // The same catalog as the admin API's GET /v1/reports/{name} (report_catalog.h).
+    ReportSettings settings;
+    settings.invoice_rules.merchant_invoice_due_days =
+        static_cast<int>((*rt)->config.day.invoice_due_days);
+    settings.rows_max = kReportRowsMax;
+    const bool csv = args.flag("--csv");
     Status read = runner.read([&](StoreTx& tx) -> Status {
-        auto a = reportArgs(args, tx.businessDate());
+        auto a = reportRange(args.value("--date"), args.value("--from"), args.value("--to"),
+                             tx.businessDate());
         if (!a) return a.error();
-        auto text = buildReport(tx, argv[0], *a, (*rt)->config);
+        auto text =
+            renderReport(tx, argv[0], *a, settings, csv ? ReportFormat::Csv : ReportFormat::Json);
         if (!text) return text.error();
-        out = std::move(*text);
+        out = csv ? std::move(*text) : *text + "\n";
         return Ok{};
     });
     if (!read) {

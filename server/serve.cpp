@@ -107,6 +107,11 @@ int runServe(const std::vector<std::string>& argv) {
         admin_options.exports_dir = rt.paths.exports_dir();
         admin_options.manufacturer_public_key = rt.paths.manufacturer_public_key();
         admin_options.batch_chunk_cards = rt.config.batch_chunk_cards;
+        // issue 5: the business day through the admin API; payout-file release by maker-checker
+        admin_options.day =
+            admin::AdminDayOptions{rt.config.day.auto_cutoff, rt.config.day.cutoff_time,
+                                   rt.config.day.chunk_cards, rt.config.day.invoice_due_days};
+        admin_options.kinds.emplace_back(ApprovalKind::PayoutRelease, admin::payoutReleaseKind());
         PosListener* pos_listener = pos->get();
         admin_options.on_terminal_added = [pos_listener](const std::string& tid) {
             (void)pos_listener->reloadTerminal(tid);

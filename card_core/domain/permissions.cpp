@@ -30,6 +30,10 @@ struct Row {
 //   form). Everyone else works with the mask and the serial; administrators manage people, not
 //   cards, and auditors see that each reveal happened (it is audited), not the number.
 // - Administrators approve money and fee changes as the second operator, but do not make them.
+//   They read the back office's figures (finance_read) to judge what they approve, and change
+//   none of them: the business day, imports, reconciliation and invoices are finance's work.
+// - The payout file holds merchants' full bank accounts: only finance downloads it (with its
+//   request permission), and only after a second operator approved its release.
 constexpr std::array<Row, kPermissionCount> kTable = {{
     {Permission::Read, "read", false, kEveryone},
     {Permission::OperatorRead, "operator_read", false, kAdmin | kAuditor},
@@ -52,6 +56,11 @@ constexpr std::array<Row, kPermissionCount> kTable = {{
     {Permission::FeeChangeApprove, "fee_change_approve", true, kFinance | kAdmin},
     {Permission::PayoutRequest, "payout_request", true, kFinance},
     {Permission::PayoutApprove, "payout_approve", true, kFinance | kAdmin},
+    {Permission::FinanceRead, "finance_read", false, kFinance | kAdmin | kAuditor},
+    {Permission::DayClose, "day_close", true, kFinance},
+    {Permission::SettlementImport, "settlement_import", true, kFinance},
+    {Permission::ReconResolve, "recon_resolve", true, kFinance},
+    {Permission::InvoiceWrite, "invoice_write", true, kFinance},
 }};
 
 constexpr bool tableInOrder() {

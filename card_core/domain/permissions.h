@@ -39,10 +39,16 @@ enum class Permission : std::uint8_t {
     AdjustmentApprove,
     FeeChangeRequest,
     FeeChangeApprove,
-    PayoutRequest,  // payout-file release (the payout itself: issue 5)
+    PayoutRequest,  // ask for a day's payout file to be released; download it once approved
     PayoutApprove,
+    // Business day and back office (issue 5).
+    FinanceRead,       // business days, payouts, reconciliation, invoices, reports
+    DayClose,          // cut-off (日切) and day close
+    SettlementImport,  // the bank's payout results and reserve account statements
+    ReconResolve,      // resolve reconciliation exceptions (对账)
+    InvoiceWrite,      // issue invoices to buyers, record merchants' invoices
 };
-inline constexpr int kPermissionCount = 21;
+inline constexpr int kPermissionCount = 26;
 
 std::string_view toString(Permission permission);  // "batch_approve"
 // Whether the permission changes anything (the auditor holds none of these).
