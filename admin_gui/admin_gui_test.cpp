@@ -549,10 +549,28 @@ void AdminGuiTest::trialBalanceAndSettlementPrintToPdf() {
         QVERIFY(bytes.contains("%%EOF"));
     }
     // The trial balance the screen shows balances (debits = credits), as the server says.
-    screen.run(QStringLiteral("trial-balance"), closed, closed);
-    QVERIFY(waitFor(&screen, &yika::gui::ReportsScreen::ran, [] {}));
+    QVERIFY(waitFor(&screen, &yika::gui::ReportsScreen::ran, [&] {
+        screen.run(QStringLiteral("trial-balance"), closed, closed);
+    }));
+    QCOMPARE(screen.report().value(QStringLiteral("date")).toString(), closed.toString(Qt::ISODate));
     QCOMPARE(screen.report().value(QStringLiteral("balanced")).toBool(), true);
     QVERIFY(screen.summary().contains(QStringLiteral("balanced: true")));
+    // The closed day had the demo's sales and purchases: real movements, debits = credits.
+    QJsonObject totals = screen.report().value(QStringLiteral("totals")).toObject();
+    QVERIFY(totals.value(QStringLiteral("debits_minor")).toInteger() > 0);
+    QCOMPARE(totals.value(QStringLiteral("debits_minor")).toInteger(),
+             totals.value(QStringLiteral("credits_minor")).toInteger());
+    // What the table shows is what the server sent: the 2201 row's debits, formatted.
+    QSortFilterProxyModel* rows = screen.table()->proxy();
+    QCOMPARE(rows->headerData(3, Qt::Horizontal).toString(), QStringLiteral("借方 Debits"));
+    QJsonArray accounts = screen.report().value(QStringLiteral("accounts")).toArray();
+    QCOMPARE(rows->rowCount(), int(accounts.size()));
+    for (const QJsonValue& a : accounts) {
+        QVERIFY(screen.table()->selectWhere(QStringLiteral("account"), a.toObject().value(QStringLiteral("account"))));
+        QModelIndex current = screen.table()->view()->currentIndex();
+        QCOMPARE(rows->index(current.row(), 3).data().toString().remove(','),
+                 a.toObject().value(QStringLiteral("debits")).toString());
+    }
 }
 
 void AdminGuiTest::screenshots() {

@@ -124,7 +124,56 @@ ReportsScreen::ReportsScreen(AdminClient& client, QWidget* parent)
     });
 }
 
-void ReportsScreen::refresh() { run(name_->currentData().toString(), from_->date(), to_->date()); }
+void ReportsScreen::refresh() {
+    if (dates_set_) {
+        run(name_->currentData().toString(), from_->date(), to_->date());
+        return;
+    }
+    // The first time: the last business day before the server's business date (the day a
+    // report is usually asked for), not the desktop's calendar.
+    client().get(QStringLiteral("/v1/day"))->then(this, [this](const ApiResult& r) {
+        QDate business = QDate::fromString(r.json.value(QStringLiteral("business_date")).toString(),
+                                           Qt::ISODate);
+        QDate day = business.isValid() ? business.addDays(-1) : QDate::currentDate().addDays(-1);
+        if (!dates_set_) {
+            from_->setDate(day);
+            to_->setDate(day);
+        }
+        dates_set_ = true;
+        run(name_->currentData().toString(), from_->date(), to_->date());
+    });
+}
+
+// The columns of the two reports that are printed most, in the order accountants read them;
+// the other reports show their members as they come.
+QList<Column> ReportsScreen::columnsFor(const QString& name) {
+    using K = Column::Kind;
+    if (name == QStringLiteral("trial-balance")) {
+        return {{QStringLiteral("account"), tr("科目 Account")},
+                {QStringLiteral("name"), tr("名称 Name")},
+                {QStringLiteral("opening_minor"), tr("期初 Opening"), K::Money},
+                {QStringLiteral("debits_minor"), tr("借方 Debits"), K::Money},
+                {QStringLiteral("credits_minor"), tr("贷方 Credits"), K::Money},
+                {QStringLiteral("closing_minor"), tr("期末 Closing"), K::Money}};
+    }
+    if (name == QStringLiteral("settlement")) {
+        return {{QStringLiteral("mid"), tr("商户号 MID")},
+                {QStringLiteral("name"), tr("商户 Merchant")},
+                {QStringLiteral("purchase_count"), tr("笔数 Purchases"), K::Number},
+                {QStringLiteral("purchases_minor"), tr("消费 Purchases"), K::Money},
+                {QStringLiteral("refunds_minor"), tr("退货 Refunds"), K::Money},
+                {QStringLiteral("carried_in_minor"), tr("上期结转 Carried in"), K::Money},
+                {QStringLiteral("net_minor"), tr("净额 Net"), K::Money},
+                {QStringLiteral("fee_mode"), tr("收费方式 Fee mode")},
+                {QStringLiteral("fee_bps"), tr("费率 bps"), K::Number},
+                {QStringLiteral("fee_minor"), tr("手续费 Fee"), K::Money},
+                {QStringLiteral("payable_minor"), tr("应付 Payable"), K::Money},
+                {QStringLiteral("carried_out_minor"), tr("结转 Carried out"), K::Money},
+                {QStringLiteral("payout_reference"), tr("付款编号 Payout")},
+                {QStringLiteral("payout_state"), tr("付款状态 Payout state")}};
+    }
+    return {};
+}
 
 QString ReportsScreen::query(const QDate& from, const QDate& to) const {
     if (from == to) return QStringLiteral("date=") + from.toString(Qt::ISODate);
@@ -139,15 +188,18 @@ void ReportsScreen::run(const QString& name, const QDate& from, const QDate& to)
     title_ = name_->currentText();
     period_ = from == to ? from.toString(Qt::ISODate)
                          : from.toString(Qt::ISODate) + QStringLiteral("_") + to.toString(Qt::ISODate);
+    dates_set_ = true;
+    const int sequence = ++sequence_;
     client().get(QStringLiteral("/v1/reports/%1?%2").arg(name, query(from, to)))
-        ->then(this, [this](const ApiResult& r) {
+        ->then(this, [this, sequence, name](const ApiResult& r) {
+            if (sequence != sequence_) return;  // a newer run() is on its way
             if (!r.ok()) {
                 report_ = {};
                 table_->setRows({});
                 summary_->setText(r.error->text());
             } else {
                 report_ = r.json;
-                table_->setColumns({});  // derived from the report's rows
+                table_->setColumns(columnsFor(name));  // empty: derived from the rows
                 table_->setRows(report_.value(mainArray(report_)).toArray());
                 summary_->setText(totalsOf(report_).join(QStringLiteral("   ")));
             }

@@ -36,6 +36,7 @@ class ReportsScreen : public Screen {
     void ran(const yika::gui::ApiResult& result);
 
   private:
+    static QList<Column> columnsFor(const QString& name);
     QString query(const QDate& from, const QDate& to) const;
     void saveServerCsv();
 
@@ -45,6 +46,8 @@ class ReportsScreen : public Screen {
     TableView* table_;
     QLabel* summary_;
     QJsonObject report_;
+    int sequence_ = 0;  // answers to an older run() are dropped (they may arrive after a newer)
+    bool dates_set_ = false;
     QString title_;
     QString period_;
 };
