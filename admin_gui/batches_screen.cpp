@@ -23,7 +23,7 @@ BatchesScreen::BatchesScreen(AdminClient& client, QWidget* parent)
     : Screen(client, parent), table_(new TableView(this)) {
     using K = Column::Kind;
     table_->setColumns({{QStringLiteral("id"), tr("批次 Batch"), K::Number},
-                        {QStringLiteral("product_id"), tr("产品 Product"), K::Number},
+                        {QStringLiteral("product_code"), tr("产品 Product")},
                         {QStringLiteral("quantity"), tr("数量 Quantity"), K::Number},
                         {QStringLiteral("state"), tr("状态 State")},
                         {QStringLiteral("location"), tr("库位 Location")},
@@ -93,7 +93,7 @@ void BatchesScreen::refresh() {
                             QStringLiteral("/v1/batches"), this,
                             [this](const QJsonArray& rows, const std::optional<ApiError>& error) {
                                 if (error) emit message(error->text());
-                                table_->setRows(rows);
+                                table_->setRows(withProductCodes(rows, products_));
                                 emit refreshed();
                             });
                     });

@@ -1,6 +1,7 @@
 #include "admin_gui/json_table_model.h"
 
 #include <QDateTime>
+#include <QHash>
 #include <QJsonDocument>
 
 #include "admin_gui/admin_client.h"
@@ -117,6 +118,22 @@ QVariant JsonTableModel::headerData(int section, Qt::Orientation orientation, in
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole || section >= columns_.size())
         return QAbstractTableModel::headerData(section, orientation, role);
     return columns_.at(section).header;
+}
+
+QJsonArray withProductCodes(const QJsonArray& rows, const QJsonArray& products) {
+    QHash<qint64, QString> codes;
+    for (const QJsonValue& p : products) {
+        codes.insert(p.toObject().value(QStringLiteral("id")).toInteger(),
+                     p.toObject().value(QStringLiteral("code")).toString());
+    }
+    QJsonArray out;
+    for (const QJsonValue& v : rows) {
+        QJsonObject row = v.toObject();
+        qint64 id = row.value(QStringLiteral("product_id")).toInteger();
+        row.insert(QStringLiteral("product_code"), codes.value(id, QString::number(id)));
+        out.append(row);
+    }
+    return out;
 }
 
 }  // namespace yika::gui

@@ -48,4 +48,8 @@ class JsonTableModel : public QAbstractTableModel {
     QList<QJsonObject> rows_;
 };
 
+// `rows` with a "product_code" member beside each "product_id" (the code from `products`), so
+// that lists show GIFT-ANON rather than 2.
+QJsonArray withProductCodes(const QJsonArray& rows, const QJsonArray& products);
+
 }  // namespace yika::gui

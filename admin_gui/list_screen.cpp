@@ -79,7 +79,7 @@ FormDialog* ProductsScreen::openProductDialog() {
 
 StockScreen::StockScreen(AdminClient& client, QWidget* parent)
     : ListScreen(client, QStringLiteral("/v1/stock"),
-                 {{QStringLiteral("product_id"), tr("产品 Product"), Column::Kind::Number},
+                 {{QStringLiteral("product_code"), tr("产品 Product")},
                   {QStringLiteral("location"), tr("库位 Location")},
                   {QStringLiteral("free"), tr("可售 Free"), Column::Kind::Number},
                   {QStringLiteral("reserved"), tr("已预留 Reserved"), Column::Kind::Number}},
@@ -96,6 +96,19 @@ StockScreen::StockScreen(AdminClient& client, QWidget* parent)
                                   QString::fromLatin1(QUrl::toPercentEncoding(l)));
         refresh();
     });
+}
+
+void StockScreen::refresh() {
+    client().getAll(QStringLiteral("/v1/products"), this,
+                    [this](const QJsonArray& products, const std::optional<ApiError>&) {
+                        client().getAll(path(), this,
+                                        [this, products](const QJsonArray& rows,
+                                                         const std::optional<ApiError>& e) {
+                                            if (e) emit message(e->text());
+                                            table()->setRows(withProductCodes(rows, products));
+                                            emit refreshed();
+                                        });
+                    });
 }
 
 // ---- approvals ----

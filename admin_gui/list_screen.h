@@ -44,6 +44,7 @@ class StockScreen : public ListScreen {
     Q_OBJECT
   public:
     StockScreen(AdminClient& client, QWidget* parent);
+    void refresh() override;
 };
 
 // 审批 Approvals (maker-checker): pending or decided requests; approve or reject with a note.

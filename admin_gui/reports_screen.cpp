@@ -201,7 +201,12 @@ void ReportsScreen::run(const QString& name, const QDate& from, const QDate& to)
                 report_ = r.json;
                 table_->setColumns(columnsFor(name));  // empty: derived from the rows
                 table_->setRows(report_.value(mainArray(report_)).toArray());
-                summary_->setText(totalsOf(report_).join(QStringLiteral("   ")));
+                // Four totals a line, so that a long list wraps where it reads well.
+                QStringList totals = totalsOf(report_);
+                QString text;
+                for (qsizetype i = 0; i < totals.size(); ++i)
+                    text += totals.at(i) + (i % 4 == 3 ? QStringLiteral("\n") : QStringLiteral("    "));
+                summary_->setText(text.trimmed());
             }
             emit ran(r);
             emit refreshed();
