@@ -1,10 +1,10 @@
 #include "admin_gui/admin_app.h"
 
-#include <QApplication>
-
 #include "admin_gui/admin_client.h"
 #include "admin_gui/login_dialog.h"
 #include "admin_gui/main_window.h"
+
+#include <QApplication>
 
 namespace yika::gui {
 

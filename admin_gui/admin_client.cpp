@@ -17,9 +17,7 @@ void ApiReply::then(QObject* context, std::function<void(const ApiResult&)> done
             [done = std::move(done)](const ApiResult& result) { done(result); });
 }
 
-AdminClient::AdminClient(QObject* parent) : QObject(parent) {
-    qRegisterMetaType<ApiResult>();
-}
+AdminClient::AdminClient(QObject* parent) : QObject(parent) { qRegisterMetaType<ApiResult>(); }
 
 void AdminClient::setBaseUrl(const QUrl& url) {
     QUrl base = url;
@@ -61,8 +59,7 @@ ApiResult resultOf(QNetworkReply* reply) {
 
 }  // namespace
 
-ApiReply* AdminClient::send(const QByteArray& method, const QString& path,
-                            const QByteArray& body) {
+ApiReply* AdminClient::send(const QByteArray& method, const QString& path, const QByteArray& body) {
     QUrl url = base_;
     qsizetype q = path.indexOf('?');
     url.setPath(base_.path() + (q < 0 ? path : path.left(q)));
@@ -99,9 +96,9 @@ ApiReply* AdminClient::post(const QString& path, const QJsonObject& body) {
     return send("POST", path, QJsonDocument(body).toJson(QJsonDocument::Compact));
 }
 
-void AdminClient::getAll(const QString& path, QObject* context,
-                         std::function<void(const QJsonArray&, const std::optional<ApiError>&)> done,
-                         int max_rows) {
+void AdminClient::getAll(
+    const QString& path, QObject* context,
+    std::function<void(const QJsonArray&, const std::optional<ApiError>&)> done, int max_rows) {
     // One page after the other, following next_after_id, accumulating into `rows`.
     struct State {
         QJsonArray rows;

@@ -33,10 +33,10 @@ struct ApiError {
 
 // The outcome of one call.
 struct ApiResult {
-    int status = 0;           // HTTP status (0: no answer)
-    QJsonObject json;         // the answer's object (empty for a file or an error)
-    QByteArray body;          // the raw answer (files, CSV)
-    QString content_type;     // the answer's Content-Type
+    int status = 0;                 // HTTP status (0: no answer)
+    QJsonObject json;               // the answer's object (empty for a file or an error)
+    QByteArray body;                // the raw answer (files, CSV)
+    QString content_type;           // the answer's Content-Type
     std::optional<ApiError> error;  // set unless the status is 2xx
     bool ok() const { return !error.has_value(); }
 };

@@ -7,14 +7,28 @@
 // With YIKA_SCREENSHOT_DIR set it also saves the main screens as PNG files there
 // (docs/admin-gui-*.png are made this way: see docs/admin-gui.md).
 
+#include "admin_gui/admin_client.h"
+#include "admin_gui/batches_screen.h"
+#include "admin_gui/cards_screen.h"
+#include "admin_gui/dashboard_screen.h"
+#include "admin_gui/day_screen.h"
+#include "admin_gui/list_screen.h"
+#include "admin_gui/login_dialog.h"
+#include "admin_gui/main_window.h"
+#include "admin_gui/merchants_screen.h"
+#include "admin_gui/orders_screen.h"
+#include "admin_gui/reports_screen.h"
+#include "tests/support/yikad_process.h"
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
 #include <QLineEdit>
-#include <QProgressDialog>
+#include <QMessageBox>
 #include <QProgressBar>
+#include <QProgressDialog>
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
@@ -26,18 +40,6 @@
 #include <filesystem>
 #include <memory>
 #include <regex>
-
-#include "admin_gui/admin_client.h"
-#include "admin_gui/batches_screen.h"
-#include "admin_gui/cards_screen.h"
-#include "admin_gui/dashboard_screen.h"
-#include "admin_gui/day_screen.h"
-#include "admin_gui/list_screen.h"
-#include "admin_gui/login_dialog.h"
-#include "admin_gui/main_window.h"
-#include "admin_gui/orders_screen.h"
-#include "admin_gui/reports_screen.h"
-#include "tests/support/yikad_process.h"
 
 using yika::gui::AdminClient;
 using yika::gui::ApiReply;
@@ -90,6 +92,7 @@ class AdminGuiTest : public QObject {
     void batchIsRequestedApprovedByASecondOperatorAndGenerated();
     void cardLookupShowsOnlyTheMaskedNumber();
     void freezeAndUnfreezeChangeTheCardState();
+    void terminalKeyIsShownOnceInADialog();
     void dayCloseRunsWithItsProgressDialog();
     void trialBalanceAndSettlementPrintToPdf();
     void screenshots();
@@ -121,11 +124,12 @@ std::unique_ptr<AdminClient> AdminGuiTest::newClient() const {
 }
 
 std::unique_ptr<AdminClient> AdminGuiTest::makeOperator(const QString& name, const QString& role) {
-    ApiResult made = await(admin_->post(QStringLiteral("/v1/operators"),
-                                        {{QStringLiteral("name"), name},
-                                         {QStringLiteral("display_name"), name},
-                                         {QStringLiteral("role"), role}}));
-    if (!made.ok()) qFatal("creating %s failed: %s", qPrintable(name), qPrintable(made.error->text()));
+    ApiResult made =
+        await(admin_->post(QStringLiteral("/v1/operators"), {{QStringLiteral("name"), name},
+                                                             {QStringLiteral("display_name"), name},
+                                                             {QStringLiteral("role"), role}}));
+    if (!made.ok())
+        qFatal("creating %s failed: %s", qPrintable(name), qPrintable(made.error->text()));
     QString one_time = made.json.value(QStringLiteral("one_time_password")).toString();
     auto c = newClient();
     ApiResult in = await(c->login(name, one_time));
@@ -139,7 +143,8 @@ void AdminGuiTest::initTestCase() {
     QVERIFY(tmp_.isValid());
     // QSettings of this test go to the temporary folder, not the user's.
     QSettings::setDefaultFormat(QSettings::IniFormat);
-    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, tmp_.filePath(QStringLiteral("settings")));
+    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope,
+                       tmp_.filePath(QStringLiteral("settings")));
     QCoreApplication::setOrganizationName(QStringLiteral("YikaTest"));
     QCoreApplication::setApplicationName(QStringLiteral("yika-admin-test"));
 
@@ -155,8 +160,8 @@ void AdminGuiTest::initTestCase() {
     }
     QVERIFY(demo_card_numbers_.size() >= 10);
 
-    server_ = std::make_unique<yika::testing::YikadProcess>(YIKAD_PATH, data_,
-                                                            data_ / "serve.stderr");
+    server_ =
+        std::make_unique<yika::testing::YikadProcess>(YIKAD_PATH, data_, data_ / "serve.stderr");
     // Cheap password hashing for the operators this test makes; the batch of 100,000 cards is
     // generated in 20 chunks, so the progress dialog has steps to show.
     QVERIFY2(server_->start({"YIKA_ADMIN_PASSWORD_MEM_KIB=1024", "YIKA_ADMIN_PASSWORD_OPS=1",
@@ -226,8 +231,8 @@ void AdminGuiTest::loginRequiresThePasswordChangeAndStoresNoSecret() {
     QVERIFY(stored.contains(QStringLiteral("admin")));
     QVERIFY(!stored.contains(first_password_));
     QVERIFY(!stored.contains(kPassword));
-    QCOMPARE(settings.allKeys(), (QStringList{QStringLiteral("server/address"),
-                                              QStringLiteral("server/user")}));
+    QCOMPARE(settings.allKeys(),
+             (QStringList{QStringLiteral("server/address"), QStringLiteral("server/user")}));
 
     iss_a_ = makeOperator(QStringLiteral("iss.a"), QStringLiteral("issuance"));
     iss_b_ = makeOperator(QStringLiteral("iss.b"), QStringLiteral("issuance"));
@@ -267,13 +272,15 @@ void AdminGuiTest::dashboardFiguresEqualTheApi() {
              today.value(QStringLiteral("sales_yuan")).toString());
     QCOMPARE(plain(screen.figure(QStringLiteral("redemptions"))),
              today.value(QStringLiteral("redemptions_yuan")).toString());
-    for (const char* key : {"pending_approvals", "open_recon_exceptions", "overdue_merchant_invoices"}) {
+    for (const char* key :
+         {"pending_approvals", "open_recon_exceptions", "overdue_merchant_invoices"}) {
         QCOMPARE(screen.figure(QString::fromLatin1(key)),
                  QString::number(api.json.value(QString::fromLatin1(key)).toInteger()));
     }
     QCOMPARE(screen.figure(QStringLiteral("business_date")),
              api.json.value(QStringLiteral("business_date")).toString());
-    QCOMPARE(screen.chartPoints(), int(api.json.value(QStringLiteral("last_30_days")).toArray().size()));
+    QCOMPARE(screen.chartPoints(),
+             int(api.json.value(QStringLiteral("last_30_days")).toArray().size()));
     QCOMPARE(screen.chartPoints(), 30);
     // The demo sold cards: the liability is the card liability report's total.
     ApiResult liability = await(finance_->get(QStringLiteral("/v1/reports/liability")));
@@ -291,15 +298,17 @@ void AdminGuiTest::ordersTableSortsFiltersAndExportsCsv() {
     QVERIFY(proxy->rowCount() >= 3);
     int pay_column = -1;
     for (int c = 0; c < proxy->columnCount(); ++c) {
-        if (table->model()->columns().at(c).path == QStringLiteral("pay_total_minor")) pay_column = c;
+        if (table->model()->columns().at(c).path == QStringLiteral("pay_total_minor"))
+            pay_column = c;
     }
     QVERIFY(pay_column >= 0);
 
     // Sorting goes by the amount in fen, not by its text ("12,800.00" after "2,000.00").
     table->view()->sortByColumn(pay_column, Qt::AscendingOrder);
     for (int r = 1; r < proxy->rowCount(); ++r) {
-        QVERIFY(proxy->index(r - 1, pay_column).data(yika::gui::JsonTableModel::RawRole).toLongLong() <=
-                proxy->index(r, pay_column).data(yika::gui::JsonTableModel::RawRole).toLongLong());
+        QVERIFY(
+            proxy->index(r - 1, pay_column).data(yika::gui::JsonTableModel::RawRole).toLongLong() <=
+            proxy->index(r, pay_column).data(yika::gui::JsonTableModel::RawRole).toLongLong());
     }
     table->view()->sortByColumn(pay_column, Qt::DescendingOrder);
     QCOMPARE(proxy->index(0, pay_column).data().toString(), QStringLiteral("12,800.00"));
@@ -317,7 +326,8 @@ void AdminGuiTest::ordersTableSortsFiltersAndExportsCsv() {
     QVERIFY2(table->exportCsv(path, &error), qPrintable(error));
     QFile f(path);
     QVERIFY(f.open(QIODevice::ReadOnly));
-    QStringList lines = QString::fromUtf8(f.readAll()).split(QStringLiteral("\r\n"), Qt::SkipEmptyParts);
+    QStringList lines =
+        QString::fromUtf8(f.readAll()).split(QStringLiteral("\r\n"), Qt::SkipEmptyParts);
     QCOMPARE(lines.size(), proxy->rowCount() + 1);
     QVERIFY(lines.at(0).startsWith(QStringLiteral("订单 Order,状态 State")));
     for (int r = 0; r < proxy->rowCount(); ++r) {
@@ -397,14 +407,16 @@ void AdminGuiTest::batchIsRequestedApprovedByASecondOperatorAndGenerated() {
     QVERIFY(requested.wait(kWaitMs));
     ApiResult made = requested.at(0).at(0).value<ApiResult>();
     QVERIFY2(made.ok(), qPrintable(made.error ? made.error->text() : QString()));
-    qint64 batch = yika::gui::JsonTableModel::valueAt(made.json, QStringLiteral("batch.id")).toInteger();
+    qint64 batch =
+        yika::gui::JsonTableModel::valueAt(made.json, QStringLiteral("batch.id")).toInteger();
     QVERIFY(batch > 0);
 
     // The maker cannot approve their own request; the second operator can.
     QSignalSpy own(&maker, &yika::gui::BatchesScreen::decided);
     maker.decide(batch, true);
     QVERIFY(own.wait(kWaitMs));
-    QCOMPARE(own.at(0).at(0).value<ApiResult>().error->code, QStringLiteral("maker_checker_violation"));
+    QCOMPARE(own.at(0).at(0).value<ApiResult>().error->code,
+             QStringLiteral("maker_checker_violation"));
     QSignalSpy approved(&checker, &yika::gui::BatchesScreen::decided);
     checker.decide(batch, true);
     QVERIFY(approved.wait(kWaitMs));
@@ -428,8 +440,10 @@ void AdminGuiTest::batchIsRequestedApprovedByASecondOperatorAndGenerated() {
                          QStringList l;
                          for (int v : seen) l << QString::number(v);
                          return l;
-                     }()).join(' ')));
-    QVERIFY2(progress->labelText().contains(QStringLiteral("100,000")), qPrintable(progress->labelText()));
+                     }())
+                         .join(' ')));
+    QVERIFY2(progress->labelText().contains(QStringLiteral("100,000")),
+             qPrintable(progress->labelText()));
     ApiResult after = await(iss_a_->get(QStringLiteral("/v1/batches/%1").arg(batch)));
     QCOMPARE(after.json.value(QStringLiteral("state")).toString(), QStringLiteral("GENERATED"));
 
@@ -510,6 +524,36 @@ void AdminGuiTest::freezeAndUnfreezeChangeTheCardState() {
     QVERIFY(screen.shownText().contains(QStringLiteral("ACTIVE")));
 }
 
+void AdminGuiTest::terminalKeyIsShownOnceInADialog() {
+    yika::gui::MerchantsScreen screen(*admin_, nullptr);
+    QVERIFY(waitFor(&screen, &yika::gui::Screen::refreshed, [&] { screen.refresh(); }));
+    QVERIFY(screen.merchants()->proxy()->rowCount() >= 4);  // the demo's merchants
+    qint64 merchant =
+        screen.merchants()->model()->rowObject(0).value(QStringLiteral("id")).toInteger();
+    yika::gui::FormDialog* dialog = screen.openTerminalDialog(merchant);
+    qobject_cast<QLineEdit*>(dialog->form()->editor(QStringLiteral("tid")))
+        ->setText(QStringLiteral("77000001"));
+    QSignalSpy made(dialog, &yika::gui::FormDialog::submitted);
+    dialog->submit();
+    QVERIFY(made.wait(kWaitMs));
+    ApiResult r = made.at(0).at(0).value<ApiResult>();
+    QVERIFY2(r.ok(), qPrintable(r.error ? r.error->text() : QString()));
+    const QString key = r.json.value(QStringLiteral("terminal_master_key_hex")).toString();
+    QCOMPARE(key.size(), 32);
+    auto* box = screen.findChild<QMessageBox*>(QStringLiteral("terminalKeyBox"));
+    QVERIFY(box);
+    QVERIFY(box->text().contains(key));
+    QVERIFY(screen.lastKeyText().contains(key));
+    // The server never shows it again; the GUI forgets it when the box closes.
+    qint64 id =
+        yika::gui::JsonTableModel::valueAt(r.json, QStringLiteral("terminal.id")).toInteger();
+    ApiResult again = await(admin_->get(QStringLiteral("/v1/terminals/%1").arg(id)));
+    QVERIFY(again.ok());
+    QVERIFY(!again.body.contains(key.toLatin1()));
+    box->accept();
+    QVERIFY(screen.lastKeyText().isEmpty());
+}
+
 void AdminGuiTest::dayCloseRunsWithItsProgressDialog() {
     yika::gui::DayScreen screen(*finance_, nullptr);
     QVERIFY(waitFor(&screen, &yika::gui::Screen::refreshed, [&] { screen.refresh(); }));
@@ -539,9 +583,9 @@ void AdminGuiTest::dayCloseRunsWithItsProgressDialog() {
 
 void AdminGuiTest::trialBalanceAndSettlementPrintToPdf() {
     ApiResult day = await(finance_->get(QStringLiteral("/v1/day")));
-    QDate closed = QDate::fromString(day.json.value(QStringLiteral("business_date")).toString(),
-                                     Qt::ISODate)
-                       .addDays(-1);
+    QDate closed =
+        QDate::fromString(day.json.value(QStringLiteral("business_date")).toString(), Qt::ISODate)
+            .addDays(-1);
     yika::gui::ReportsScreen screen(*finance_, nullptr);
     for (const char* name : {"trial-balance", "settlement"}) {
         QSignalSpy ran(&screen, &yika::gui::ReportsScreen::ran);
@@ -559,12 +603,19 @@ void AdminGuiTest::trialBalanceAndSettlementPrintToPdf() {
         QVERIFY(bytes.startsWith("%PDF-"));
         QVERIFY2(bytes.size() > 2000, name);
         QVERIFY(bytes.contains("%%EOF"));
+        const QString shots = qEnvironmentVariable("YIKA_SCREENSHOT_DIR");
+        if (!shots.isEmpty()) {
+            QString copy = QDir(shots).filePath(
+                QStringLiteral("admin-gui-%1.pdf").arg(QString::fromLatin1(name)));
+            QFile::remove(copy);
+            QVERIFY(QFile::copy(path, copy));
+        }
     }
     // The trial balance the screen shows balances (debits = credits), as the server says.
-    QVERIFY(waitFor(&screen, &yika::gui::ReportsScreen::ran, [&] {
-        screen.run(QStringLiteral("trial-balance"), closed, closed);
-    }));
-    QCOMPARE(screen.report().value(QStringLiteral("date")).toString(), closed.toString(Qt::ISODate));
+    QVERIFY(waitFor(&screen, &yika::gui::ReportsScreen::ran,
+                    [&] { screen.run(QStringLiteral("trial-balance"), closed, closed); }));
+    QCOMPARE(screen.report().value(QStringLiteral("date")).toString(),
+             closed.toString(Qt::ISODate));
     QCOMPARE(screen.report().value(QStringLiteral("balanced")).toBool(), true);
     QVERIFY(screen.summary().contains(QStringLiteral("balanced: true")));
     // The closed day had the demo's sales and purchases: real movements, debits = credits.
@@ -578,7 +629,8 @@ void AdminGuiTest::trialBalanceAndSettlementPrintToPdf() {
     QJsonArray accounts = screen.report().value(QStringLiteral("accounts")).toArray();
     QCOMPARE(rows->rowCount(), int(accounts.size()));
     for (const QJsonValue& a : accounts) {
-        QVERIFY(screen.table()->selectWhere(QStringLiteral("account"), a.toObject().value(QStringLiteral("account"))));
+        QVERIFY(screen.table()->selectWhere(QStringLiteral("account"),
+                                            a.toObject().value(QStringLiteral("account"))));
         QModelIndex current = screen.table()->view()->currentIndex();
         QCOMPARE(rows->index(current.row(), 3).data().toString().remove(','),
                  a.toObject().value(QStringLiteral("debits")).toString());
@@ -594,7 +646,8 @@ void AdminGuiTest::screenshots() {
         QPixmap shot = w->grab();
         QVERIFY(!shot.isNull());
         QVERIFY(shot.width() > 300);
-        if (!dir.isEmpty()) QVERIFY(shot.save(QDir(dir).filePath(QStringLiteral("admin-gui-%1.png").arg(name))));
+        if (!dir.isEmpty())
+            QVERIFY(shot.save(QDir(dir).filePath(QStringLiteral("admin-gui-%1.png").arg(name))));
     };
     {
         AdminClient fresh;
@@ -634,9 +687,9 @@ void AdminGuiTest::screenshots() {
     }));
     save(&service, QStringLiteral("cards"));
     ApiResult day = await(finance_->get(QStringLiteral("/v1/day")));
-    QDate closed = QDate::fromString(day.json.value(QStringLiteral("business_date")).toString(),
-                                     Qt::ISODate)
-                       .addDays(-1);
+    QDate closed =
+        QDate::fromString(day.json.value(QStringLiteral("business_date")).toString(), Qt::ISODate)
+            .addDays(-1);
     show(finance, finance.day(), 8);
     // The closed day, with its steps.
     QVERIFY(waitFor(finance.day()->steps()->model(), &QAbstractItemModel::modelReset, [&] {
@@ -645,8 +698,9 @@ void AdminGuiTest::screenshots() {
     }));
     save(&finance, QStringLiteral("day-close"));
     finance.showScreen(11);
-    QVERIFY(waitFor(finance.reports(), &yika::gui::ReportsScreen::ran,
-                    [&] { finance.reports()->run(QStringLiteral("trial-balance"), closed, closed); }));
+    QVERIFY(waitFor(finance.reports(), &yika::gui::ReportsScreen::ran, [&] {
+        finance.reports()->run(QStringLiteral("trial-balance"), closed, closed);
+    }));
     save(&finance, QStringLiteral("reports"));
 }
 

@@ -111,8 +111,9 @@ FormDialog* BatchesScreen::openRequestDialog() {
     }
     dialog->form()->addChoice(QStringLiteral("product_id"), tr("卡产品 Product"), choices);
     dialog->form()->addInteger(QStringLiteral("quantity"), tr("数量 Quantity"));
-    dialog->form()->addText(QStringLiteral("location"), tr("库位 Location"))->setText(
-        QStringLiteral("HQ"));
+    dialog->form()
+        ->addText(QStringLiteral("location"), tr("库位 Location"))
+        ->setText(QStringLiteral("HQ"));
     dialog->setAdjust([](QJsonObject& body) {
         // The choice carries the id as text; the API wants an integer.
         body.insert(QStringLiteral("product_id"),
@@ -121,9 +122,9 @@ FormDialog* BatchesScreen::openRequestDialog() {
     });
     connect(dialog, &FormDialog::submitted, this, [this](const ApiResult& r) {
         if (r.ok()) {
-            emit message(tr("已申请批次 Batch %1 requested; a second operator must approve it")
-                             .arg(JsonTableModel::valueAt(r.json, QStringLiteral("batch.id"))
-                                      .toInteger()));
+            emit message(
+                tr("已申请批次 Batch %1 requested; a second operator must approve it")
+                    .arg(JsonTableModel::valueAt(r.json, QStringLiteral("batch.id")).toInteger()));
             refresh();
         }
     });
@@ -146,8 +147,10 @@ void BatchesScreen::decide(qint64 batch_id, bool approve, const QString& note) {
             if (error || approval == 0) {
                 ApiResult none;
                 none.error = error.value_or(
-                    ApiError{404, QStringLiteral("not_found"),
-                             tr("没有待审批的申请 No pending request for %1").arg(reference), {}});
+                    ApiError{404,
+                             QStringLiteral("not_found"),
+                             tr("没有待审批的申请 No pending request for %1").arg(reference),
+                             {}});
                 emit message(none.error->text());
                 emit decided(none);
                 return;
@@ -157,8 +160,7 @@ void BatchesScreen::decide(qint64 batch_id, bool approve, const QString& note) {
             act(QStringLiteral("/v1/approvals/%1/%2")
                     .arg(approval)
                     .arg(approve ? QStringLiteral("approve") : QStringLiteral("reject")),
-                body, approve ? tr("批准 Approve") : tr("驳回 Reject"),
-                [this](const ApiResult& r) {
+                body, approve ? tr("批准 Approve") : tr("驳回 Reject"), [this](const ApiResult& r) {
                     emit decided(r);
                     refresh();
                 });
@@ -177,7 +179,8 @@ QProgressDialog* BatchesScreen::generate(qint64 batch_id) {
     dialog->show();
     auto* timer = new QTimer(dialog);
     timer->setInterval(kPollIntervalMs);
-    client().post(QStringLiteral("/v1/batches/%1/generate").arg(batch_id))
+    client()
+        .post(QStringLiteral("/v1/batches/%1/generate").arg(batch_id))
         ->then(dialog, [this, batch_id, dialog, timer](const ApiResult& r) {
             if (!r.ok()) {
                 dialog->setLabelText(tr("失败 Failed: %1").arg(r.error->message));
@@ -194,7 +197,8 @@ QProgressDialog* BatchesScreen::generate(qint64 batch_id) {
 
 void BatchesScreen::poll(qint64 batch_id, QProgressDialog* dialog, QTimer* timer) {
     timer->stop();  // one request at a time; restarted when this one is answered
-    client().get(QStringLiteral("/v1/batches/%1").arg(batch_id))
+    client()
+        .get(QStringLiteral("/v1/batches/%1").arg(batch_id))
         ->then(dialog, [this, dialog, timer](const ApiResult& r) {
             if (!r.ok()) {
                 emit message(r.error->text());
@@ -219,10 +223,10 @@ void BatchesScreen::poll(qint64 batch_id, QProgressDialog* dialog, QTimer* timer
             }
             bool ok = state != QStringLiteral("failed");
             if (ok) dialog->setValue(100);
-            dialog->setLabelText(ok ? tr("完成：%1 张卡已生成 Done: %1 cards generated")
-                                          .arg(QLocale().toString(total))
-                                    : tr("失败 Failed: %1")
-                                          .arg(g.value(QStringLiteral("error")).toString()));
+            dialog->setLabelText(
+                ok ? tr("完成：%1 张卡已生成 Done: %1 cards generated")
+                         .arg(QLocale().toString(total))
+                   : tr("失败 Failed: %1").arg(g.value(QStringLiteral("error")).toString()));
             dialog->setCancelButtonText(tr("关闭 Close"));
             emit generationEnded(ok, g.value(QStringLiteral("error")).toString());
             refresh();
@@ -239,7 +243,8 @@ void BatchesScreen::advance(qint64 batch_id, const QString& action) {
 }
 
 void BatchesScreen::downloadFile(qint64 batch_id, const QString& path) {
-    client().get(QStringLiteral("/v1/batches/%1/file").arg(batch_id))
+    client()
+        .get(QStringLiteral("/v1/batches/%1/file").arg(batch_id))
         ->then(this, [this, path](const ApiResult& r) {
             bool ok = r.ok();
             if (ok) {
@@ -247,9 +252,9 @@ void BatchesScreen::downloadFile(qint64 batch_id, const QString& path) {
                 ok = f.open(QIODevice::WriteOnly | QIODevice::Truncate) &&
                      f.write(r.body) == r.body.size() && f.flush();
             }
-            emit message(ok ? tr("密封文件已保存 Sealed file saved: %1").arg(path)
-                            : tr("下载失败 Download failed: %1")
-                                  .arg(r.error ? r.error->text() : path));
+            emit message(
+                ok ? tr("密封文件已保存 Sealed file saved: %1").arg(path)
+                   : tr("下载失败 Download failed: %1").arg(r.error ? r.error->text() : path));
             emit downloaded(ok);
         });
 }

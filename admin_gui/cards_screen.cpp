@@ -1,5 +1,7 @@
 #include "admin_gui/cards_screen.h"
 
+#include "admin_gui/json_table_model.h"
+
 #include <QComboBox>
 #include <QFormLayout>
 #include <QGroupBox>
@@ -10,8 +12,6 @@
 #include <QPushButton>
 #include <QTabWidget>
 #include <QVBoxLayout>
-
-#include "admin_gui/json_table_model.h"
 
 namespace yika::gui {
 
@@ -73,16 +73,16 @@ CardsScreen::CardsScreen(AdminClient& client, QWidget* parent)
                          {QStringLiteral("actor"), tr("操作人 Actor")},
                          {QStringLiteral("channel"), tr("渠道 Channel")},
                          {QStringLiteral("reason"), tr("原因 Reason")}});
-    transactions_->setColumns({{QStringLiteral("id"), tr("交易 Txn"), K::Number},
-                               {QStringLiteral("at_ms"), tr("时间 Time"), K::TimeMs},
-                               {QStringLiteral("kind"), tr("类型 Kind")},
-                               {QStringLiteral("state"), tr("状态 State")},
-                               {QStringLiteral("amount_minor"), tr("金额 Amount"), K::Money},
-                               {QStringLiteral("balance_after_minor"), tr("余额 Balance after"),
-                                K::Money},
-                               {QStringLiteral("merchant_id"), tr("商户 Merchant"), K::Number},
-                               {QStringLiteral("business_date"), tr("营业日 Business date")},
-                               {QStringLiteral("decline"), tr("拒绝 Decline")}});
+    transactions_->setColumns(
+        {{QStringLiteral("id"), tr("交易 Txn"), K::Number},
+         {QStringLiteral("at_ms"), tr("时间 Time"), K::TimeMs},
+         {QStringLiteral("kind"), tr("类型 Kind")},
+         {QStringLiteral("state"), tr("状态 State")},
+         {QStringLiteral("amount_minor"), tr("金额 Amount"), K::Money},
+         {QStringLiteral("balance_after_minor"), tr("余额 Balance after"), K::Money},
+         {QStringLiteral("merchant_id"), tr("商户 Merchant"), K::Number},
+         {QStringLiteral("business_date"), tr("营业日 Business date")},
+         {QStringLiteral("decline"), tr("拒绝 Decline")}});
     auto* tabs = new QTabWidget(this);
     tabs->addTab(transactions_, tr("交易 Transactions"));
     tabs->addTab(events_, tr("状态变更 Events"));
@@ -105,9 +105,8 @@ CardsScreen::CardsScreen(AdminClient& client, QWidget* parent)
     connect(find, &QPushButton::clicked, this, go);
     connect(number_, &QLineEdit::returnPressed, this, go);
     connect(id_, &QLineEdit::returnPressed, this, go);
-    connect(freeze, &QPushButton::clicked, this, [this] {
-        service(QStringLiteral("freeze"), reason_->currentData().toString());
-    });
+    connect(freeze, &QPushButton::clicked, this,
+            [this] { service(QStringLiteral("freeze"), reason_->currentData().toString()); });
     connect(unfreeze, &QPushButton::clicked, this, [this] { service(QStringLiteral("unfreeze")); });
     connect(extend, &QPushButton::clicked, this, [this] { service(QStringLiteral("extend")); });
     connect(replace_button, &QPushButton::clicked, this, [this] {
@@ -147,9 +146,9 @@ void CardsScreen::lookupNumber(const QString& card_number) {
 }
 
 void CardsScreen::lookupId(qint64 card_id) {
-    client().get(QStringLiteral("/v1/cards/%1").arg(card_id))->then(this, [this](const ApiResult& r) {
-        showCard(r);
-    });
+    client()
+        .get(QStringLiteral("/v1/cards/%1").arg(card_id))
+        ->then(this, [this](const ApiResult& r) { showCard(r); });
 }
 
 void CardsScreen::showCard(const ApiResult& r) {
@@ -159,15 +158,17 @@ void CardsScreen::showCard(const ApiResult& r) {
         emit refreshed();
         return;
     }
-    card_ = r.json.contains(QStringLiteral("card")) ? r.json.value(QStringLiteral("card")).toObject()
-                                                    : r.json;
+    card_ = r.json.contains(QStringLiteral("card"))
+                ? r.json.value(QStringLiteral("card")).toObject()
+                : r.json;
     for (auto it = fields_.begin(); it != fields_.end(); ++it) {
         Column::Kind kind =
             it.key().endsWith(QStringLiteral("_minor")) ? Column::Kind::Money : Column::Kind::Text;
         it.value()->setText(JsonTableModel::display(card_.value(it.key()), kind));
     }
     qint64 id = card_.value(QStringLiteral("id")).toInteger();
-    client().get(QStringLiteral("/v1/cards/%1/history?limit=200").arg(id))
+    client()
+        .get(QStringLiteral("/v1/cards/%1/history?limit=200").arg(id))
         ->then(this, [this](const ApiResult& h) {
             events_->setRows(h.json.value(QStringLiteral("events")).toArray());
             transactions_->setRows(h.json.value(QStringLiteral("transactions")).toArray());

@@ -4,10 +4,10 @@
 // field is cleared at once) or by its id, see it with its number masked (first 6, last 4), its
 // events and transactions; freeze, unfreeze, replace, extend, redeem.
 
-#include <QJsonObject>
-
 #include "admin_gui/screen.h"
 #include "admin_gui/table_view.h"
+
+#include <QJsonObject>
 
 class QComboBox;
 class QLabel;

@@ -9,8 +9,8 @@
 #include <QJsonArray>
 #include <QLabel>
 #include <QLineSeries>
-#include <QValueAxis>
 #include <QVBoxLayout>
+#include <QValueAxis>
 
 namespace yika::gui {
 
@@ -26,8 +26,8 @@ DashboardScreen::DashboardScreen(AdminClient& client, QWidget* parent)
     addFigure(QStringLiteral("sales"), tr("今日售卡 Today's sales"), 0, 2);
     addFigure(QStringLiteral("redemptions"), tr("今日消费 Today's redemptions"), 0, 3);
     addFigure(QStringLiteral("pending_approvals"), tr("待审批 Pending approvals"), 1, 1);
-    addFigure(QStringLiteral("open_recon_exceptions"), tr("未结对账差异 Open recon exceptions"),
-              1, 2);
+    addFigure(QStringLiteral("open_recon_exceptions"), tr("未结对账差异 Open recon exceptions"), 1,
+              2);
     addFigure(QStringLiteral("overdue_merchant_invoices"),
               tr("逾期商户发票 Overdue merchant invoices"), 1, 3);
     for (QLabel* l : std::as_const(figures_)) {
@@ -62,8 +62,7 @@ DashboardScreen::DashboardScreen(AdminClient& client, QWidget* parent)
     layout->addWidget(status_);
 }
 
-QLabel* DashboardScreen::addFigure(const QString& name, const QString& title, int row,
-                                   int column) {
+QLabel* DashboardScreen::addFigure(const QString& name, const QString& title, int row, int column) {
     auto* box = new QFrame(this);
     box->setFrameShape(QFrame::StyledPanel);
     auto* v = new QVBoxLayout(box);
@@ -95,9 +94,13 @@ void DashboardScreen::refresh() {
 void DashboardScreen::show(const QJsonObject& d) {
     data_ = d;
     QJsonObject today = d.value(QStringLiteral("today")).toObject();
-    auto money = [](const QJsonValue& v) { return QStringLiteral("¥ ") + formatYuan(v.toInteger()); };
-    figures_[QStringLiteral("business_date")]->setText(d.value(QStringLiteral("business_date")).toString());
-    figures_[QStringLiteral("liability")]->setText(money(d.value(QStringLiteral("liability_minor"))));
+    auto money = [](const QJsonValue& v) {
+        return QStringLiteral("¥ ") + formatYuan(v.toInteger());
+    };
+    figures_[QStringLiteral("business_date")]->setText(
+        d.value(QStringLiteral("business_date")).toString());
+    figures_[QStringLiteral("liability")]->setText(
+        money(d.value(QStringLiteral("liability_minor"))));
     figures_[QStringLiteral("sales")]->setText(money(today.value(QStringLiteral("sales_minor"))));
     figures_[QStringLiteral("redemptions")]->setText(
         money(today.value(QStringLiteral("redemptions_minor"))));
@@ -126,9 +129,10 @@ void DashboardScreen::show(const QJsonObject& d) {
     redemptions_->replace(redemptions);
     QChart* chart = chart_view_->chart();
     if (!sales.isEmpty()) {
-        chart->axes(Qt::Horizontal).first()->setRange(
-            QDateTime::fromMSecsSinceEpoch(static_cast<qint64>(sales.first().x())),
-            QDateTime::fromMSecsSinceEpoch(static_cast<qint64>(sales.last().x())));
+        chart->axes(Qt::Horizontal)
+            .first()
+            ->setRange(QDateTime::fromMSecsSinceEpoch(static_cast<qint64>(sales.first().x())),
+                       QDateTime::fromMSecsSinceEpoch(static_cast<qint64>(sales.last().x())));
     }
     chart->axes(Qt::Vertical).first()->setRange(0, top > 0 ? top * 1.1 : 1);
 }

@@ -4,10 +4,10 @@
 // chart, pending approvals, open reconciliation exceptions and overdue merchant invoices, all
 // from GET /v1/dashboard.
 
+#include "admin_gui/screen.h"
+
 #include <QJsonObject>
 #include <QMap>
-
-#include "admin_gui/screen.h"
 
 class QChartView;
 class QLabel;

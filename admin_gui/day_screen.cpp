@@ -65,8 +65,8 @@ DayScreen::DayScreen(AdminClient& client, QWidget* parent)
                           {QStringLiteral("failure_reason"), tr("失败原因 Failure")}});
     auto* cut = permissionButton(tr("日切 Cut off"), QStringLiteral("day_close"));
     auto* close = permissionButton(tr("日终 Close day"), QStringLiteral("day_close"));
-    auto* release = permissionButton(tr("申请放款 Request payout release"),
-                                     QStringLiteral("payout_request"));
+    auto* release =
+        permissionButton(tr("申请放款 Request payout release"), QStringLiteral("payout_request"));
     auto* file = permissionButton(tr("下载付款文件 Payout file"), QStringLiteral("payout_request"));
     auto* results = permissionButton(tr("导入银行回盘 Import payout results"),
                                      QStringLiteral("settlement_import"));
@@ -90,8 +90,9 @@ DayScreen::DayScreen(AdminClient& client, QWidget* parent)
     layout->addWidget(split, 1);
 
     connect(days_, &TableView::refreshRequested, this, &DayScreen::refresh);
-    connect(days_, &TableView::currentRowChanged, this,
-            [this](const QJsonObject& row) { loadDay(row.value(QStringLiteral("date")).toString()); });
+    connect(days_, &TableView::currentRowChanged, this, [this](const QJsonObject& row) {
+        loadDay(row.value(QStringLiteral("date")).toString());
+    });
     connect(steps_, &TableView::refreshRequested, this, [this] { loadDay(selectedDate()); });
     connect(payouts_, &TableView::refreshRequested, this, [this] { loadDay(selectedDate()); });
     connect(cut, &QPushButton::clicked, this, [this] {
@@ -126,15 +127,16 @@ QString DayScreen::selectedDate() const {
 void DayScreen::refresh() {
     client().get(QStringLiteral("/v1/day"))->then(this, [this](const ApiResult& r) {
         if (!r.ok()) {
-            header_->setText(tr("无法读取营业日 Cannot read the business day: %1").arg(r.error->text()));
+            header_->setText(
+                tr("无法读取营业日 Cannot read the business day: %1").arg(r.error->text()));
             emit refreshed();
             return;
         }
         business_date_ = r.json.value(QStringLiteral("business_date")).toString();
         QString next = r.json.value(QStringLiteral("next_to_close")).toString();
-        header_->setText(tr("营业日 Business date: %1").arg(business_date_) +
-                         (next.isEmpty() ? QString()
-                                         : tr("   待日终 Next to close: %1").arg(next)));
+        header_->setText(
+            tr("营业日 Business date: %1").arg(business_date_) +
+            (next.isEmpty() ? QString() : tr("   待日终 Next to close: %1").arg(next)));
         days_->setRows(r.json.value(QStringLiteral("days")).toArray());
         emit refreshed();
     });
@@ -168,8 +170,8 @@ void DayScreen::cutoff() {
 }
 
 QProgressDialog* DayScreen::closeDay(const QString& date) {
-    auto* dialog = new QProgressDialog(tr("正在日终 %1 Closing %1").arg(date), tr("隐藏 Hide"), 0,
-                                       100, this);
+    auto* dialog =
+        new QProgressDialog(tr("正在日终 %1 Closing %1").arg(date), tr("隐藏 Hide"), 0, 100, this);
     dialog->setObjectName(QStringLiteral("closeProgress"));
     dialog->setWindowTitle(tr("日终 Day close"));
     dialog->setAutoClose(false);
@@ -179,7 +181,8 @@ QProgressDialog* DayScreen::closeDay(const QString& date) {
     dialog->show();
     auto* timer = new QTimer(dialog);
     timer->setInterval(kPollIntervalMs);
-    client().post(QStringLiteral("/v1/days/%1/close").arg(date))
+    client()
+        .post(QStringLiteral("/v1/days/%1/close").arg(date))
         ->then(dialog, [this, date, dialog, timer](const ApiResult& r) {
             if (!r.ok()) {
                 dialog->setLabelText(tr("失败 Failed: %1").arg(r.error->message));
@@ -196,36 +199,40 @@ QProgressDialog* DayScreen::closeDay(const QString& date) {
 
 void DayScreen::pollClose(const QString& date, QProgressDialog* dialog, QTimer* timer) {
     timer->stop();
-    client().get(QStringLiteral("/v1/days/%1").arg(date))->then(dialog, [=, this](const ApiResult& r) {
-        if (!r.ok()) {
-            timer->start();
-            return;
-        }
-        const QJsonArray steps = r.json.value(QStringLiteral("steps")).toArray();
-        int done = 0;
-        for (const QJsonValue& s : steps) done += s.toObject().value(QStringLiteral("done")).toBool();
-        steps_->setRows(steps);
-        if (!steps.isEmpty()) dialog->setValue(static_cast<int>(done * 100 / steps.size()));
-        QJsonObject job = r.json.value(QStringLiteral("job")).toObject();
-        dialog->setLabelText(tr("日终 %1：%2 / %3 步 steps  %4")
-                                 .arg(date)
-                                 .arg(done)
-                                 .arg(steps.size())
-                                 .arg(job.value(QStringLiteral("step")).toString()));
-        bool closed = r.json.value(QStringLiteral("state")).toString() == QStringLiteral("CLOSED");
-        bool failed = job.value(QStringLiteral("state")).toString() == QStringLiteral("failed");
-        if (!closed && !failed) {
-            timer->start();
-            return;
-        }
-        if (closed) dialog->setValue(100);
-        QString error = r.json.value(QStringLiteral("error")).toString();
-        dialog->setLabelText(closed ? tr("日终完成 %1 closed").arg(date)
-                                    : tr("日终失败 Close failed: %1").arg(error));
-        dialog->setCancelButtonText(tr("关闭 Close"));
-        emit closeEnded(closed, error);
-        refresh();
-    });
+    client()
+        .get(QStringLiteral("/v1/days/%1").arg(date))
+        ->then(dialog, [=, this](const ApiResult& r) {
+            if (!r.ok()) {
+                timer->start();
+                return;
+            }
+            const QJsonArray steps = r.json.value(QStringLiteral("steps")).toArray();
+            int done = 0;
+            for (const QJsonValue& s : steps)
+                done += s.toObject().value(QStringLiteral("done")).toBool();
+            steps_->setRows(steps);
+            if (!steps.isEmpty()) dialog->setValue(static_cast<int>(done * 100 / steps.size()));
+            QJsonObject job = r.json.value(QStringLiteral("job")).toObject();
+            dialog->setLabelText(tr("日终 %1：%2 / %3 步 steps  %4")
+                                     .arg(date)
+                                     .arg(done)
+                                     .arg(steps.size())
+                                     .arg(job.value(QStringLiteral("step")).toString()));
+            bool closed =
+                r.json.value(QStringLiteral("state")).toString() == QStringLiteral("CLOSED");
+            bool failed = job.value(QStringLiteral("state")).toString() == QStringLiteral("failed");
+            if (!closed && !failed) {
+                timer->start();
+                return;
+            }
+            if (closed) dialog->setValue(100);
+            QString error = r.json.value(QStringLiteral("error")).toString();
+            dialog->setLabelText(closed ? tr("日终完成 %1 closed").arg(date)
+                                        : tr("日终失败 Close failed: %1").arg(error));
+            dialog->setCancelButtonText(tr("关闭 Close"));
+            emit closeEnded(closed, error);
+            refresh();
+        });
 }
 
 void DayScreen::requestRelease(const QString& date, const QString& note) {
@@ -239,7 +246,8 @@ void DayScreen::requestRelease(const QString& date, const QString& note) {
 }
 
 void DayScreen::downloadPayoutFile(const QString& date, const QString& path) {
-    client().get(QStringLiteral("/v1/days/%1/payout-file").arg(date))
+    client()
+        .get(QStringLiteral("/v1/days/%1/payout-file").arg(date))
         ->then(this, [this, path](const ApiResult& r) {
             bool ok = r.ok();
             if (ok) {
@@ -247,8 +255,9 @@ void DayScreen::downloadPayoutFile(const QString& date, const QString& path) {
                 ok = f.open(QIODevice::WriteOnly | QIODevice::Truncate) &&
                      f.write(r.body) == r.body.size() && f.flush();
             }
-            emit message(ok ? tr("付款文件已保存 Payout file saved: %1").arg(path)
-                            : tr("下载失败 Download failed: %1").arg(r.error ? r.error->text() : path));
+            emit message(
+                ok ? tr("付款文件已保存 Payout file saved: %1").arg(path)
+                   : tr("下载失败 Download failed: %1").arg(r.error ? r.error->text() : path));
             emit acted(r);
         });
 }
@@ -333,11 +342,12 @@ void ReconScreen::importStatement(const QString& csv) {
     act(QStringLiteral("/v1/bank-statements"), {{QStringLiteral("csv"), csv}},
         tr("导入银行对账单 Statement import"), [this](const ApiResult& r) {
             if (r.ok()) {
-                emit message(tr("匹配 matched %1 + %2, 未匹配 unmatched %3 / %4")
-                                 .arg(r.json.value(QStringLiteral("matched_payments")).toInteger())
-                                 .arg(r.json.value(QStringLiteral("matched_payouts")).toInteger())
-                                 .arg(r.json.value(QStringLiteral("unmatched_bank")).toInteger())
-                                 .arg(r.json.value(QStringLiteral("unmatched_system")).toInteger()));
+                emit message(
+                    tr("匹配 matched %1 + %2, 未匹配 unmatched %3 / %4")
+                        .arg(r.json.value(QStringLiteral("matched_payments")).toInteger())
+                        .arg(r.json.value(QStringLiteral("matched_payouts")).toInteger())
+                        .arg(r.json.value(QStringLiteral("unmatched_bank")).toInteger())
+                        .arg(r.json.value(QStringLiteral("unmatched_system")).toInteger()));
             }
             emit acted(r);
             refresh();

@@ -5,11 +5,11 @@
 // (docs/admin-api.md, Errors). toJson() builds the body from the fields; the screen may add
 // what a form cannot express (arrays of lines) before it posts.
 
+#include "admin_gui/admin_client.h"
+
 #include <QJsonObject>
 #include <QMap>
 #include <QWidget>
-
-#include "admin_gui/admin_client.h"
 
 class QCheckBox;
 class QComboBox;

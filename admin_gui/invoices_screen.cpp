@@ -25,13 +25,13 @@ InvoicesScreen::InvoicesScreen(AdminClient& client, QWidget* parent)
                               {QStringLiteral("tax_id"), tr("税号 Tax id")},
                               {QStringLiteral("amount_minor"), tr("金额 Amount"), K::Money},
                               {QStringLiteral("issued_by"), tr("开票人 Issued by")}});
-    merchant_table_->setColumns({{QStringLiteral("period"), tr("期间 Period")},
-                                 {QStringLiteral("expected_minor"), tr("应收 Expected"), K::Money},
-                                 {QStringLiteral("received_minor"), tr("已收 Received"), K::Money},
-                                 {QStringLiteral("outstanding_minor"), tr("未收 Outstanding"),
-                                  K::Money},
-                                 {QStringLiteral("due_on"), tr("到期 Due on")},
-                                 {QStringLiteral("overdue"), tr("逾期 Overdue"), K::Bool}});
+    merchant_table_->setColumns(
+        {{QStringLiteral("period"), tr("期间 Period")},
+         {QStringLiteral("expected_minor"), tr("应收 Expected"), K::Money},
+         {QStringLiteral("received_minor"), tr("已收 Received"), K::Money},
+         {QStringLiteral("outstanding_minor"), tr("未收 Outstanding"), K::Money},
+         {QStringLiteral("due_on"), tr("到期 Due on")},
+         {QStringLiteral("overdue"), tr("逾期 Overdue"), K::Bool}});
     order_id_->setPlaceholderText(tr("订单号 Order id"));
     auto* load_order = new QPushButton(tr("查询 Load"), this);
     auto* issue = permissionButton(tr("开票 Issue invoice"), QStringLiteral("invoice_write"));
@@ -47,7 +47,8 @@ InvoicesScreen::InvoicesScreen(AdminClient& client, QWidget* parent)
     out_layout->addWidget(order_table_, 1);
 
     auto* load_merchant = new QPushButton(tr("查询 Load"), this);
-    auto* receive = permissionButton(tr("登记收票 Record invoice"), QStringLiteral("invoice_write"));
+    auto* receive =
+        permissionButton(tr("登记收票 Record invoice"), QStringLiteral("invoice_write"));
     auto* merchant_bar = new QHBoxLayout;
     merchant_bar->addWidget(merchant_, 1);
     merchant_bar->addWidget(load_merchant);
@@ -86,10 +87,10 @@ void InvoicesScreen::refresh() {
                         merchant_->clear();
                         for (const QJsonValue& v : rows) {
                             QJsonObject m = v.toObject();
-                            merchant_->addItem(
-                                QStringLiteral("%1 %2").arg(m.value(QStringLiteral("mid")).toString(),
-                                                            m.value(QStringLiteral("name")).toString()),
-                                m.value(QStringLiteral("id")).toInteger());
+                            merchant_->addItem(QStringLiteral("%1 %2").arg(
+                                                   m.value(QStringLiteral("mid")).toString(),
+                                                   m.value(QStringLiteral("name")).toString()),
+                                               m.value(QStringLiteral("id")).toInteger());
                         }
                         int i = merchant_->findData(keep);
                         if (i >= 0) merchant_->setCurrentIndex(i);
@@ -100,7 +101,8 @@ void InvoicesScreen::refresh() {
 void InvoicesScreen::loadOrder(qint64 order_id) {
     if (order_id <= 0) return;
     order_id_->setText(QString::number(order_id));
-    client().get(QStringLiteral("/v1/orders/%1/invoices").arg(order_id))
+    client()
+        .get(QStringLiteral("/v1/orders/%1/invoices").arg(order_id))
         ->then(this, [this](const ApiResult& r) {
             if (!r.ok()) {
                 order_ = {};
@@ -124,7 +126,8 @@ void InvoicesScreen::loadOrder(qint64 order_id) {
 
 void InvoicesScreen::loadMerchant(qint64 merchant_id) {
     if (merchant_id <= 0) return;
-    client().get(QStringLiteral("/v1/merchants/%1/invoices").arg(merchant_id))
+    client()
+        .get(QStringLiteral("/v1/merchants/%1/invoices").arg(merchant_id))
         ->then(this, [this](const ApiResult& r) {
             if (!r.ok()) emit message(r.error->text());
             merchant_table_->setRows(r.json.value(QStringLiteral("items")).toArray());

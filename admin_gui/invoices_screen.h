@@ -4,10 +4,10 @@
 // issuing one) and from merchants (the fee invoices expected per period, received, outstanding
 // or overdue, and recording one).
 
-#include <QJsonObject>
-
 #include "admin_gui/screen.h"
 #include "admin_gui/table_view.h"
+
+#include <QJsonObject>
 
 class QComboBox;
 class QLabel;

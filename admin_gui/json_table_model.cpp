@@ -1,10 +1,10 @@
 #include "admin_gui/json_table_model.h"
 
+#include "admin_gui/admin_client.h"
+
 #include <QDateTime>
 #include <QHash>
 #include <QJsonDocument>
-
-#include "admin_gui/admin_client.h"
 
 namespace yika::gui {
 
@@ -75,7 +75,8 @@ QString JsonTableModel::display(const QJsonValue& value, Column::Kind kind) {
         case Column::Kind::TimeMs: {
             qint64 ms = value.toInteger();
             if (ms <= 0) return {};
-            return QDateTime::fromMSecsSinceEpoch(ms).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+            return QDateTime::fromMSecsSinceEpoch(ms).toString(
+                QStringLiteral("yyyy-MM-dd HH:mm:ss"));
         }
         case Column::Kind::Bool:
             return value.toBool() ? QStringLiteral("✓") : QString();

@@ -34,22 +34,20 @@ void ListScreen::refresh() {
 // ---- products ----
 
 ProductsScreen::ProductsScreen(AdminClient& client, QWidget* parent)
-    : ListScreen(client, QStringLiteral("/v1/products"),
-                 {{QStringLiteral("id"), tr("ID"), Column::Kind::Number},
-                  {QStringLiteral("code"), tr("代码 Code")},
-                  {QStringLiteral("name"), tr("名称 Name")},
-                  {QStringLiteral("bin"), tr("BIN")},
-                  {QStringLiteral("named"), tr("记名 Named"), Column::Kind::Bool},
-                  {QStringLiteral("reloadable"), tr("可充值 Reloadable"), Column::Kind::Bool},
-                  {QStringLiteral("max_balance_minor"), tr("余额上限 Max balance"),
-                   Column::Kind::Money},
-                  {QStringLiteral("validity_months"), tr("有效期(月) Validity months"),
-                   Column::Kind::Number},
-                  {QStringLiteral("purchase_max_minor"), tr("单笔上限 Purchase max"),
-                   Column::Kind::Money},
-                  {QStringLiteral("scope_group_id"), tr("商户组 Scope group"),
-                   Column::Kind::Number}},
-                 parent) {
+    : ListScreen(
+          client, QStringLiteral("/v1/products"),
+          {{QStringLiteral("id"), tr("ID"), Column::Kind::Number},
+           {QStringLiteral("code"), tr("代码 Code")},
+           {QStringLiteral("name"), tr("名称 Name")},
+           {QStringLiteral("bin"), tr("BIN")},
+           {QStringLiteral("named"), tr("记名 Named"), Column::Kind::Bool},
+           {QStringLiteral("reloadable"), tr("可充值 Reloadable"), Column::Kind::Bool},
+           {QStringLiteral("max_balance_minor"), tr("余额上限 Max balance"), Column::Kind::Money},
+           {QStringLiteral("validity_months"), tr("有效期(月) Validity months"),
+            Column::Kind::Number},
+           {QStringLiteral("purchase_max_minor"), tr("单笔上限 Purchase max"), Column::Kind::Money},
+           {QStringLiteral("scope_group_id"), tr("商户组 Scope group"), Column::Kind::Number}},
+          parent) {
     auto* create = permissionButton(tr("新建产品 New product"), QStringLiteral("product_write"));
     buttons()->addWidget(create);
     buttons()->addStretch();
@@ -114,18 +112,18 @@ void StockScreen::refresh() {
 // ---- approvals ----
 
 ApprovalsScreen::ApprovalsScreen(AdminClient& client, QWidget* parent)
-    : ListScreen(client, QStringLiteral("/v1/approvals?state=PENDING"),
-                 {{QStringLiteral("id"), tr("ID"), Column::Kind::Number},
-                  {QStringLiteral("kind"), tr("类型 Kind")},
-                  {QStringLiteral("state"), tr("状态 State")},
-                  {QStringLiteral("summary"), tr("摘要 Summary")},
-                  {QStringLiteral("requested_by"), tr("申请人 Requested by")},
-                  {QStringLiteral("requested_at_ms"), tr("申请时间 Requested"),
-                   Column::Kind::TimeMs},
-                  {QStringLiteral("decided_by"), tr("审批人 Decided by")},
-                  {QStringLiteral("note"), tr("备注 Note")},
-                  {QStringLiteral("result"), tr("结果 Result")}},
-                 parent) {
+    : ListScreen(
+          client, QStringLiteral("/v1/approvals?state=PENDING"),
+          {{QStringLiteral("id"), tr("ID"), Column::Kind::Number},
+           {QStringLiteral("kind"), tr("类型 Kind")},
+           {QStringLiteral("state"), tr("状态 State")},
+           {QStringLiteral("summary"), tr("摘要 Summary")},
+           {QStringLiteral("requested_by"), tr("申请人 Requested by")},
+           {QStringLiteral("requested_at_ms"), tr("申请时间 Requested"), Column::Kind::TimeMs},
+           {QStringLiteral("decided_by"), tr("审批人 Decided by")},
+           {QStringLiteral("note"), tr("备注 Note")},
+           {QStringLiteral("result"), tr("结果 Result")}},
+          parent) {
     auto* state = new QComboBox(this);
     state->addItem(tr("待审批 Pending"), QStringLiteral("PENDING"));
     state->addItem(tr("已执行 Executed"), QStringLiteral("EXECUTED"));
@@ -150,8 +148,9 @@ ApprovalsScreen::ApprovalsScreen(AdminClient& client, QWidget* parent)
         connect(b, &QPushButton::clicked, this, [this, is_approve] {
             if (selectedId() <= 0) return;
             bool ok = false;
-            QString note = QInputDialog::getText(this, is_approve ? tr("批准 Approve") : tr("驳回 Reject"),
-                                                 tr("备注 Note"), QLineEdit::Normal, {}, &ok);
+            QString note =
+                QInputDialog::getText(this, is_approve ? tr("批准 Approve") : tr("驳回 Reject"),
+                                      tr("备注 Note"), QLineEdit::Normal, {}, &ok);
             if (ok) decide(selectedId(), is_approve, note);
         });
     }
@@ -172,21 +171,23 @@ void ApprovalsScreen::decide(qint64 approval_id, bool approve, const QString& no
 // ---- operators ----
 
 OperatorsScreen::OperatorsScreen(AdminClient& client, QWidget* parent)
-    : ListScreen(client, QStringLiteral("/v1/operators"),
-                 {{QStringLiteral("id"), tr("ID"), Column::Kind::Number},
-                  {QStringLiteral("name"), tr("用户名 Name")},
-                  {QStringLiteral("display_name"), tr("姓名 Display name")},
-                  {QStringLiteral("role"), tr("角色 Role")},
-                  {QStringLiteral("must_change_password"), tr("须改密码 Must change password"),
-                   Column::Kind::Bool},
-                  {QStringLiteral("disabled"), tr("停用 Disabled"), Column::Kind::Bool},
-                  {QStringLiteral("locked_until_ms"), tr("锁定至 Locked until"),
-                   Column::Kind::TimeMs},
-                  {QStringLiteral("created_by"), tr("创建人 Created by")}},
-                 parent) {
-    auto* create = permissionButton(tr("新建操作员 New operator"), QStringLiteral("operator_manage"));
+    : ListScreen(
+          client, QStringLiteral("/v1/operators"),
+          {{QStringLiteral("id"), tr("ID"), Column::Kind::Number},
+           {QStringLiteral("name"), tr("用户名 Name")},
+           {QStringLiteral("display_name"), tr("姓名 Display name")},
+           {QStringLiteral("role"), tr("角色 Role")},
+           {QStringLiteral("must_change_password"), tr("须改密码 Must change password"),
+            Column::Kind::Bool},
+           {QStringLiteral("disabled"), tr("停用 Disabled"), Column::Kind::Bool},
+           {QStringLiteral("locked_until_ms"), tr("锁定至 Locked until"), Column::Kind::TimeMs},
+           {QStringLiteral("created_by"), tr("创建人 Created by")}},
+          parent) {
+    auto* create =
+        permissionButton(tr("新建操作员 New operator"), QStringLiteral("operator_manage"));
     auto* disable = permissionButton(tr("停用 Disable"), QStringLiteral("operator_manage"));
-    auto* reset = permissionButton(tr("重置密码 Reset password"), QStringLiteral("operator_manage"));
+    auto* reset =
+        permissionButton(tr("重置密码 Reset password"), QStringLiteral("operator_manage"));
     for (QPushButton* b : {create, disable, reset}) buttons()->addWidget(b);
     buttons()->addStretch();
     connect(create, &QPushButton::clicked, this, [this] { openCreateDialog(); });
@@ -262,19 +263,21 @@ AuditScreen::AuditScreen(AdminClient& client, QWidget* parent)
     buttons()->addWidget(verify);
     buttons()->addWidget(result, 1);
     connect(verify, &QPushButton::clicked, this, [this, result] {
-        this->client().get(QStringLiteral("/v1/audit/verify"))->then(this, [result](const ApiResult& r) {
-            if (!r.ok()) {
-                result->setText(r.error->text());
-                return;
-            }
-            bool ok = r.json.value(QStringLiteral("ok")).toBool();
-            result->setText(ok ? tr("完整 Intact: %1 rows, head %2")
-                                     .arg(r.json.value(QStringLiteral("rows")).toInteger())
-                                     .arg(r.json.value(QStringLiteral("head_id")).toInteger())
-                               : tr("断裂于 Broken at row %1")
-                                     .arg(r.json.value(QStringLiteral("first_broken_id"))
-                                              .toInteger()));
-        });
+        this->client()
+            .get(QStringLiteral("/v1/audit/verify"))
+            ->then(this, [result](const ApiResult& r) {
+                if (!r.ok()) {
+                    result->setText(r.error->text());
+                    return;
+                }
+                bool ok = r.json.value(QStringLiteral("ok")).toBool();
+                result->setText(
+                    ok ? tr("完整 Intact: %1 rows, head %2")
+                             .arg(r.json.value(QStringLiteral("rows")).toInteger())
+                             .arg(r.json.value(QStringLiteral("head_id")).toInteger())
+                       : tr("断裂于 Broken at row %1")
+                             .arg(r.json.value(QStringLiteral("first_broken_id")).toInteger()));
+            });
     });
 }
 

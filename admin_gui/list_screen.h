@@ -4,10 +4,10 @@
 // of action buttons above it. The small screens (products, stock, approvals, operators, audit)
 // are ListScreens with their own buttons.
 
-#include <QHBoxLayout>
-
 #include "admin_gui/screen.h"
 #include "admin_gui/table_view.h"
+
+#include <QHBoxLayout>
 
 namespace yika::gui {
 
@@ -23,7 +23,9 @@ class ListScreen : public Screen {
 
   protected:
     QHBoxLayout* buttons() const { return buttons_; }
-    qint64 selectedId() const { return table_->currentRow().value(QStringLiteral("id")).toInteger(); }
+    qint64 selectedId() const {
+        return table_->currentRow().value(QStringLiteral("id")).toInteger();
+    }
 
   private:
     QString path_;

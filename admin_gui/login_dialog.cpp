@@ -55,8 +55,8 @@ QString LoginDialog::errorText() const { return error_->text(); }
 
 void LoginDialog::login() {
     QUrl url = QUrl::fromUserInput(address_->text().trimmed());
-    if (!url.isValid() || (url.scheme() != QStringLiteral("http") &&
-                           url.scheme() != QStringLiteral("https"))) {
+    if (!url.isValid() ||
+        (url.scheme() != QStringLiteral("http") && url.scheme() != QStringLiteral("https"))) {
         error_->setText(tr("服务器地址无效 Invalid server address"));
         return;
     }

@@ -5,9 +5,9 @@
 // the ChangePasswordDialog must succeed before anything else is allowed (the server refuses
 // every other call with 403 password_change_required until then).
 
-#include <QDialog>
-
 #include "admin_gui/admin_client.h"
+
+#include <QDialog>
 
 class QLabel;
 class QLineEdit;

@@ -1,14 +1,5 @@
 #include "admin_gui/main_window.h"
 
-#include <QCloseEvent>
-#include <QHBoxLayout>
-#include <QLabel>
-#include <QListWidget>
-#include <QPushButton>
-#include <QStackedWidget>
-#include <QStatusBar>
-#include <QVBoxLayout>
-
 #include "admin_gui/batches_screen.h"
 #include "admin_gui/cards_screen.h"
 #include "admin_gui/dashboard_screen.h"
@@ -18,6 +9,15 @@
 #include "admin_gui/merchants_screen.h"
 #include "admin_gui/orders_screen.h"
 #include "admin_gui/reports_screen.h"
+
+#include <QCloseEvent>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QListWidget>
+#include <QPushButton>
+#include <QStackedWidget>
+#include <QStatusBar>
+#include <QVBoxLayout>
 
 namespace yika::gui {
 
@@ -103,21 +103,18 @@ void MainWindow::closeEvent(QCloseEvent* event) {
 
 int MainWindow::screenCount() const { return stack_->count(); }
 
-Screen* MainWindow::screen(int index) const {
-    return static_cast<Screen*>(stack_->widget(index));
-}
+Screen* MainWindow::screen(int index) const { return static_cast<Screen*>(stack_->widget(index)); }
 
 QString MainWindow::screenTitle(int index) const { return nav_->item(index)->text(); }
 
 void MainWindow::sessionChanged() {
     QJsonObject op = client_.operatorInfo();
-    who_->setText(client_.loggedIn()
-                      ? tr("%1（%2）  角色 role: %3   服务器 server: %4")
-                            .arg(op.value(QStringLiteral("display_name")).toString(),
-                                 op.value(QStringLiteral("name")).toString(),
-                                 op.value(QStringLiteral("role")).toString(),
-                                 client_.baseUrl().toString())
-                      : tr("未登录 Not logged in"));
+    who_->setText(client_.loggedIn() ? tr("%1（%2）  角色 role: %3   服务器 server: %4")
+                                           .arg(op.value(QStringLiteral("display_name")).toString(),
+                                                op.value(QStringLiteral("name")).toString(),
+                                                op.value(QStringLiteral("role")).toString(),
+                                                client_.baseUrl().toString())
+                                     : tr("未登录 Not logged in"));
     for (int i = 0; i < stack_->count(); ++i) screen(i)->applyPermissions();
 }
 

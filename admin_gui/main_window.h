@@ -4,9 +4,9 @@
 // operator and role at the top; messages in the status bar. Screens reload when shown and
 // enable their buttons from the session's permissions whenever the session changes.
 
-#include <QMainWindow>
-
 #include "admin_gui/admin_client.h"
+
+#include <QMainWindow>
 
 class QLabel;
 class QListWidget;

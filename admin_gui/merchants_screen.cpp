@@ -33,10 +33,12 @@ MerchantsScreen::MerchantsScreen(AdminClient& client, QWidget* parent)
                             {QStringLiteral("state"), tr("状态 State")},
                             {QStringLiteral("batch_no"), tr("批次号 Batch no"), K::Number},
                             {QStringLiteral("signed_on_at_ms"), tr("签到 Signed on"), K::TimeMs}});
-    auto* add_merchant = permissionButton(tr("新建商户 New merchant"), QStringLiteral("merchant_write"));
+    auto* add_merchant =
+        permissionButton(tr("新建商户 New merchant"), QStringLiteral("merchant_write"));
     auto* fee = permissionButton(tr("费率变更 Fee change"), QStringLiteral("fee_change_request"));
     auto* add_store = permissionButton(tr("新建门店 New store"), QStringLiteral("merchant_write"));
-    auto* add_terminal = permissionButton(tr("新建终端 New terminal"), QStringLiteral("terminal_write"));
+    auto* add_terminal =
+        permissionButton(tr("新建终端 New terminal"), QStringLiteral("terminal_write"));
     auto* buttons = new QHBoxLayout;
     for (QPushButton* b : {add_merchant, fee, add_store, add_terminal}) buttons->addWidget(b);
     buttons->addStretch();
@@ -50,11 +52,15 @@ MerchantsScreen::MerchantsScreen(AdminClient& client, QWidget* parent)
     layout->addLayout(buttons);
     layout->addWidget(split, 1);
 
-    auto selected = [this] { return merchants_->currentRow().value(QStringLiteral("id")).toInteger(); };
+    auto selected = [this] {
+        return merchants_->currentRow().value(QStringLiteral("id")).toInteger();
+    };
     connect(merchants_, &TableView::refreshRequested, this, &MerchantsScreen::refresh);
-    connect(merchants_, &TableView::currentRowChanged, this,
-            [this](const QJsonObject& row) { loadChildren(row.value(QStringLiteral("id")).toInteger()); });
-    connect(stores_, &TableView::refreshRequested, this, [this, selected] { loadChildren(selected()); });
+    connect(merchants_, &TableView::currentRowChanged, this, [this](const QJsonObject& row) {
+        loadChildren(row.value(QStringLiteral("id")).toInteger());
+    });
+    connect(stores_, &TableView::refreshRequested, this,
+            [this, selected] { loadChildren(selected()); });
     connect(terminals_, &TableView::refreshRequested, this,
             [this, selected] { loadChildren(selected()); });
     connect(add_merchant, &QPushButton::clicked, this, [this] { openMerchantDialog(); });
@@ -84,10 +90,9 @@ void MerchantsScreen::loadChildren(qint64 merchant_id) {
         terminals_->setRows({});
         return;
     }
-    client().getAll(QStringLiteral("/v1/merchants/%1/stores").arg(merchant_id), this,
-                    [this](const QJsonArray& rows, const std::optional<ApiError>&) {
-                        stores_->setRows(rows);
-                    });
+    client().getAll(
+        QStringLiteral("/v1/merchants/%1/stores").arg(merchant_id), this,
+        [this](const QJsonArray& rows, const std::optional<ApiError>&) { stores_->setRows(rows); });
     client().getAll(QStringLiteral("/v1/terminals?merchant_id=%1").arg(merchant_id), this,
                     [this](const QJsonArray& rows, const std::optional<ApiError>&) {
                         terminals_->setRows(rows);
@@ -102,8 +107,9 @@ FormDialog* MerchantsScreen::openMerchantDialog() {
     f->addText(QStringLiteral("name"), tr("名称 Name"));
     f->addInteger(QStringLiteral("group_id"), tr("商户组 Group id"), false);
     f->addInteger(QStringLiteral("fee_bps"), tr("费率(bp) Fee bps (0–10000)"));
-    f->addChoice(QStringLiteral("fee_mode"), tr("收费方式 Fee mode"),
-                 {{QStringLiteral("net"), tr("内扣 Net")}, {QStringLiteral("gross"), tr("外收 Gross")}});
+    f->addChoice(
+        QStringLiteral("fee_mode"), tr("收费方式 Fee mode"),
+        {{QStringLiteral("net"), tr("内扣 Net")}, {QStringLiteral("gross"), tr("外收 Gross")}});
     f->addInteger(QStringLiteral("settle_days"), tr("结算周期(天) Settle days"), false);
     f->addText(QStringLiteral("bank_name"), tr("开户行 Bank name"));
     f->addText(QStringLiteral("bank_account"), tr("银行账号 Bank account"));
@@ -115,15 +121,18 @@ FormDialog* MerchantsScreen::openMerchantDialog() {
 }
 
 FormDialog* MerchantsScreen::openFeeChangeDialog(qint64 merchant_id) {
-    auto* dialog = new FormDialog(client(), tr("费率变更申请 Fee change request"),
-                                  QStringLiteral("/v1/merchants/%1/fee-change").arg(merchant_id), this);
+    auto* dialog =
+        new FormDialog(client(), tr("费率变更申请 Fee change request"),
+                       QStringLiteral("/v1/merchants/%1/fee-change").arg(merchant_id), this);
     FormWidget* f = dialog->form();
     f->addInteger(QStringLiteral("fee_bps"), tr("新费率(bp) New fee bps"));
-    f->addChoice(QStringLiteral("fee_mode"), tr("收费方式 Fee mode"),
-                 {{QStringLiteral("net"), tr("内扣 Net")}, {QStringLiteral("gross"), tr("外收 Gross")}});
+    f->addChoice(
+        QStringLiteral("fee_mode"), tr("收费方式 Fee mode"),
+        {{QStringLiteral("net"), tr("内扣 Net")}, {QStringLiteral("gross"), tr("外收 Gross")}});
     f->addText(QStringLiteral("reason"), tr("原因 Reason"), false);
     connect(dialog, &FormDialog::submitted, this, [this](const ApiResult& r) {
-        if (r.ok()) emit message(tr("已提交，待第二人审批 Submitted; a second operator approves it"));
+        if (r.ok())
+            emit message(tr("已提交，待第二人审批 Submitted; a second operator approves it"));
     });
     dialog->show();
     return dialog;
@@ -163,6 +172,11 @@ FormDialog* MerchantsScreen::openTerminalDialog(qint64 merchant_id) {
         box->setTextInteractionFlags(Qt::TextSelectableByMouse);
         box->setAttribute(Qt::WA_DeleteOnClose);
         box->setObjectName(QStringLiteral("terminalKeyBox"));
+        // Once the operator closes the box the key is gone from this program too.
+        connect(box, &QMessageBox::finished, this, [this] {
+            last_key_text_.fill(QChar('0'));
+            last_key_text_.clear();
+        });
         box->show();
         loadChildren(merchant_id);
     });

@@ -22,7 +22,7 @@ class MerchantsScreen : public Screen {
     FormDialog* openFeeChangeDialog(qint64 merchant_id);
     FormDialog* openStoreDialog(qint64 merchant_id);
     FormDialog* openTerminalDialog(qint64 merchant_id);
-    // The text of the last terminal-key dialog (tests check the key appears once).
+    // The text of the terminal-key dialog while it is open; empty once it is closed.
     const QString& lastKeyText() const { return last_key_text_; }
 
   private:

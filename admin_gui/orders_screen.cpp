@@ -45,9 +45,9 @@ OrdersScreen::OrdersScreen(AdminClient& client, QWidget* parent)
     });
     connect(cancel_button, &QPushButton::clicked, this, [this] {
         qint64 id = table_->currentRow().value(QStringLiteral("id")).toInteger();
-        if (id > 0 && QMessageBox::question(this, tr("取消订单 Cancel order"),
-                                            tr("取消订单 %1？Cancel order %1?").arg(id)) ==
-                          QMessageBox::Yes)
+        if (id > 0 &&
+            QMessageBox::question(this, tr("取消订单 Cancel order"),
+                                  tr("取消订单 %1？Cancel order %1?").arg(id)) == QMessageBox::Yes)
             cancel(id);
     });
 }
@@ -72,8 +72,8 @@ void OrdersScreen::refresh() {
 QString OrdersScreen::warnings() const { return warnings_->text(); }
 
 FormDialog* OrdersScreen::openOrderDialog() {
-    auto* dialog =
-        new FormDialog(client(), tr("新建售卡订单 New sales order"), QStringLiteral("/v1/orders"), this);
+    auto* dialog = new FormDialog(client(), tr("新建售卡订单 New sales order"),
+                                  QStringLiteral("/v1/orders"), this);
     FormWidget* f = dialog->form();
     f->addChoice(QStringLiteral("buyer.kind"), tr("购卡人类型 Buyer kind"),
                  {{QStringLiteral("individual"), tr("个人 Individual")},
@@ -130,7 +130,8 @@ FormDialog* OrdersScreen::openOrderDialog() {
         if (!r.ok()) return;
         QStringList w;
         for (const QJsonValue& v : r.json.value(QStringLiteral("warnings")).toArray())
-            w << (v.isString() ? v.toString() : v.toObject().value(QStringLiteral("message")).toString());
+            w << (v.isString() ? v.toString()
+                               : v.toObject().value(QStringLiteral("message")).toString());
         qint64 id = JsonTableModel::valueAt(r.json, QStringLiteral("order.id")).toInteger();
         warnings_->setText(w.isEmpty() ? QString()
                                        : tr("订单 %1 提示 Warnings: %2").arg(id).arg(w.join("; ")));
@@ -146,11 +147,12 @@ FormDialog* OrdersScreen::openPaymentDialog(const QJsonObject& order) {
     auto* dialog = new FormDialog(client(), tr("记录付款 Record payment: order %1").arg(id),
                                   QStringLiteral("/v1/orders/%1/payment").arg(id), this);
     FormWidget* f = dialog->form();
-    auto* method = f->addChoice(QStringLiteral("method"), tr("付款方式 Method"),
-                                {{QStringLiteral("bank_transfer"), tr("银行转账 Bank transfer")},
-                                 {QStringLiteral("cash"), tr("现金 Cash")},
-                                 {QStringLiteral("pos_debit_card"), tr("借记卡 POS debit card")},
-                                 {QStringLiteral("pos_credit_card"), tr("信用卡 POS credit card")}});
+    auto* method =
+        f->addChoice(QStringLiteral("method"), tr("付款方式 Method"),
+                     {{QStringLiteral("bank_transfer"), tr("银行转账 Bank transfer")},
+                      {QStringLiteral("cash"), tr("现金 Cash")},
+                      {QStringLiteral("pos_debit_card"), tr("借记卡 POS debit card")},
+                      {QStringLiteral("pos_credit_card"), tr("信用卡 POS credit card")}});
     int index = method->findData(order.value(QStringLiteral("payment_method")).toString());
     if (index >= 0) method->setCurrentIndex(index);
     f->addMoney(QStringLiteral("amount_minor"), tr("金额 Amount (元)"))

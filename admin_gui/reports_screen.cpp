@@ -2,10 +2,10 @@
 
 #include <QComboBox>
 #include <QDateEdit>
+#include <QDateTime>
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QDateTime>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QMessageBox>
@@ -177,7 +177,8 @@ QList<Column> ReportsScreen::columnsFor(const QString& name) {
 
 QString ReportsScreen::query(const QDate& from, const QDate& to) const {
     if (from == to) return QStringLiteral("date=") + from.toString(Qt::ISODate);
-    return QStringLiteral("from=%1&to=%2").arg(from.toString(Qt::ISODate), to.toString(Qt::ISODate));
+    return QStringLiteral("from=%1&to=%2")
+        .arg(from.toString(Qt::ISODate), to.toString(Qt::ISODate));
 }
 
 void ReportsScreen::run(const QString& name, const QDate& from, const QDate& to) {
@@ -186,11 +187,13 @@ void ReportsScreen::run(const QString& name, const QDate& from, const QDate& to)
     from_->setDate(from);
     to_->setDate(to);
     title_ = name_->currentText();
-    period_ = from == to ? from.toString(Qt::ISODate)
-                         : from.toString(Qt::ISODate) + QStringLiteral("_") + to.toString(Qt::ISODate);
+    period_ = from == to
+                  ? from.toString(Qt::ISODate)
+                  : from.toString(Qt::ISODate) + QStringLiteral("_") + to.toString(Qt::ISODate);
     dates_set_ = true;
     const int sequence = ++sequence_;
-    client().get(QStringLiteral("/v1/reports/%1?%2").arg(name, query(from, to)))
+    client()
+        .get(QStringLiteral("/v1/reports/%1?%2").arg(name, query(from, to)))
         ->then(this, [this, sequence, name](const ApiResult& r) {
             if (sequence != sequence_) return;  // a newer run() is on its way
             if (!r.ok()) {
@@ -205,7 +208,8 @@ void ReportsScreen::run(const QString& name, const QDate& from, const QDate& to)
                 QStringList totals = totalsOf(report_);
                 QString text;
                 for (qsizetype i = 0; i < totals.size(); ++i)
-                    text += totals.at(i) + (i % 4 == 3 ? QStringLiteral("\n") : QStringLiteral("    "));
+                    text +=
+                        totals.at(i) + (i % 4 == 3 ? QStringLiteral("\n") : QStringLiteral("    "));
                 summary_->setText(text.trimmed());
             }
             emit ran(r);
@@ -222,7 +226,8 @@ void ReportsScreen::saveServerCsv() {
                                                 QStringLiteral("CSV (*.csv)"));
     if (path.isEmpty()) return;
     client()
-        .get(QStringLiteral("/v1/reports/%1?%2&format=csv").arg(name, query(from_->date(), to_->date())))
+        .get(QStringLiteral("/v1/reports/%1?%2&format=csv")
+                 .arg(name, query(from_->date(), to_->date())))
         ->then(this, [this, path](const ApiResult& r) {
             QFile f(path);
             bool ok = r.ok() && f.open(QIODevice::WriteOnly | QIODevice::Truncate) &&
@@ -234,7 +239,7 @@ void ReportsScreen::saveServerCsv() {
 
 QString ReportsScreen::html() const {
     QString h;
-    h += QStringLiteral("<html><body style='font-family: sans-serif;'>");
+    h += QStringLiteral("<html><body style='font-family: sans-serif; font-size: 8pt;'>");
     h += QStringLiteral("<h2>一卡 Yika — %1</h2>").arg(title_.toHtmlEscaped());
     h += QStringLiteral("<p>%1: %2 &nbsp;&nbsp; %3: %4</p>")
              .arg(tr("期间 Period"), period_.toHtmlEscaped(), tr("打印 Printed"),
@@ -242,8 +247,8 @@ QString ReportsScreen::html() const {
     h += QStringLiteral("<table border='1' cellspacing='0' cellpadding='3' width='100%'><tr>");
     const QSortFilterProxyModel* p = table_->proxy();
     for (int c = 0; c < p->columnCount(); ++c) {
-        h += QStringLiteral("<th>%1</th>").arg(
-            p->headerData(c, Qt::Horizontal, Qt::DisplayRole).toString().toHtmlEscaped());
+        h += QStringLiteral("<th>%1</th>")
+                 .arg(p->headerData(c, Qt::Horizontal, Qt::DisplayRole).toString().toHtmlEscaped());
     }
     h += QStringLiteral("</tr>");
     for (int r = 0; r < p->rowCount(); ++r) {
@@ -251,14 +256,19 @@ QString ReportsScreen::html() const {
         for (int c = 0; c < p->columnCount(); ++c) {
             QModelIndex i = p->index(r, c);
             bool right = i.data(Qt::TextAlignmentRole).toInt() & Qt::AlignRight;
-            h += QStringLiteral("<td%1>%2</td>")
+            QString cell = i.data(Qt::DisplayRole).toString();
+            // Amounts, merchant numbers and references stay on one line; names may wrap.
+            bool nowrap = right || (!cell.contains(' ') && cell.size() <= 20);
+            h += QStringLiteral("<td%1%2>%3</td>")
                      .arg(right ? QStringLiteral(" align='right'") : QString(),
-                          i.data(Qt::DisplayRole).toString().toHtmlEscaped());
+                          nowrap ? QStringLiteral(" style='white-space: nowrap;'") : QString(),
+                          cell.toHtmlEscaped());
         }
         h += QStringLiteral("</tr>");
     }
     h += QStringLiteral("</table><p>");
-    for (const QString& line : totalsOf(report_)) h += line.toHtmlEscaped() + QStringLiteral("<br>");
+    for (const QString& line : totalsOf(report_))
+        h += line.toHtmlEscaped() + QStringLiteral("<br>");
     h += QStringLiteral("</p></body></html>");
     return h;
 }
@@ -281,7 +291,7 @@ bool ReportsScreen::savePdf(const QString& path, QString* error) const {
     writer.setPageSize(QPageSize(QPageSize::A4));
     // Wide reports (the settlement report has 16 columns) print across the page.
     writer.setPageOrientation(table_->proxy()->columnCount() > 7 ? QPageLayout::Landscape
-                                                                  : QPageLayout::Portrait);
+                                                                 : QPageLayout::Portrait);
     writer.setPageMargins(QMarginsF(12, 12, 12, 12), QPageLayout::Millimeter);
     QTextDocument doc;
     doc.setHtml(html());

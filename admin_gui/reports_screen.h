@@ -5,10 +5,10 @@
 // (its main list) with its totals underneath; CSV export of the table, the server's own CSV,
 // and a printable PDF (the settlement report and the trial balance go to the auditors).
 
-#include <QJsonObject>
-
 #include "admin_gui/screen.h"
 #include "admin_gui/table_view.h"
+
+#include <QJsonObject>
 
 class QComboBox;
 class QDateEdit;

@@ -17,9 +17,9 @@ void Screen::enableByPermission() {
     for (const auto& [button, permission] : gated_) {
         bool allowed = client_.can(permission);
         button->setEnabled(allowed);
-        button->setToolTip(allowed ? QString()
-                                   : tr("您的角色没有权限 Your role lacks permission: %1")
-                                         .arg(permission));
+        button->setToolTip(
+            allowed ? QString()
+                    : tr("您的角色没有权限 Your role lacks permission: %1").arg(permission));
     }
 }
 

@@ -8,13 +8,13 @@
 // in the dialog, next to the field it names; success closes it. submitted() follows every
 // answer (tests wait on it).
 
+#include "admin_gui/admin_client.h"
+#include "admin_gui/form_widget.h"
+
 #include <QDialog>
 #include <QWidget>
 
 #include <functional>
-
-#include "admin_gui/admin_client.h"
-#include "admin_gui/form_widget.h"
 
 class QPushButton;
 

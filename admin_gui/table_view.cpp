@@ -39,7 +39,8 @@ TableView::TableView(QWidget* parent)
     view_->sortByColumn(-1, Qt::AscendingOrder);
 
     filter_->setPlaceholderText(tr("筛选 Filter"));
-    count_->setMinimumWidth(count_->fontMetrics().horizontalAdvance(tr("%1 / %2 行 rows").arg(99999).arg(99999)));
+    count_->setMinimumWidth(
+        count_->fontMetrics().horizontalAdvance(tr("%1 / %2 行 rows").arg(99999).arg(99999)));
     filter_->setClearButtonEnabled(true);
     filter_->setObjectName(QStringLiteral("filter"));
     export_->setObjectName(QStringLiteral("exportCsv"));

@@ -5,10 +5,10 @@
 // count, "刷新 Refresh" and "导出 CSV Export CSV" of exactly the rows shown, in the order shown.
 // Screens add their own buttons to toolbar().
 
+#include "admin_gui/json_table_model.h"
+
 #include <QJsonObject>
 #include <QWidget>
-
-#include "admin_gui/json_table_model.h"
 
 class QHBoxLayout;
 class QLabel;
