@@ -28,6 +28,7 @@ OrdersScreen::OrdersScreen(AdminClient& client, QWidget* parent)
                         {QStringLiteral("paid_at_ms"), tr("付款 Paid"), K::TimeMs}});
     warnings_->setWordWrap(true);
     warnings_->setStyleSheet(QStringLiteral("color: #8a6d00;"));
+    warnings_->hide();
     auto* create = permissionButton(tr("新建订单 New order"), QStringLiteral("order_create"));
     auto* pay = permissionButton(tr("记录付款并激活 Record payment"), QStringLiteral("order_pay"));
     auto* cancel_button = permissionButton(tr("取消订单 Cancel"), QStringLiteral("order_create"));
@@ -135,6 +136,7 @@ FormDialog* OrdersScreen::openOrderDialog() {
         qint64 id = JsonTableModel::valueAt(r.json, QStringLiteral("order.id")).toInteger();
         warnings_->setText(w.isEmpty() ? QString()
                                        : tr("订单 %1 提示 Warnings: %2").arg(id).arg(w.join("; ")));
+        warnings_->setVisible(!w.isEmpty());
         emit message(tr("订单 %1 已创建 Order %1 created").arg(id));
         refresh();
     });

@@ -239,12 +239,12 @@ void ReportsScreen::saveServerCsv() {
 
 QString ReportsScreen::html() const {
     QString h;
-    h += QStringLiteral("<html><body style='font-family: sans-serif; font-size: 8pt;'>");
+    h += QStringLiteral("<html><body style='font-family: sans-serif; font-size: 7pt;'>");
     h += QStringLiteral("<h2>一卡 Yika — %1</h2>").arg(title_.toHtmlEscaped());
     h += QStringLiteral("<p>%1: %2 &nbsp;&nbsp; %3: %4</p>")
              .arg(tr("期间 Period"), period_.toHtmlEscaped(), tr("打印 Printed"),
                   QDateTime::currentDateTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")));
-    h += QStringLiteral("<table border='1' cellspacing='0' cellpadding='3' width='100%'><tr>");
+    h += QStringLiteral("<table border='1' cellspacing='0' cellpadding='2' width='100%'><tr>");
     const QSortFilterProxyModel* p = table_->proxy();
     for (int c = 0; c < p->columnCount(); ++c) {
         h += QStringLiteral("<th>%1</th>")
