@@ -3,7 +3,8 @@
 #include <QJsonDocument>
 #include <QNetworkReply>
 #include <QNetworkRequest>
-#include <QUrlQuery>
+
+#include <memory>
 
 namespace yika::gui {
 
@@ -99,33 +100,32 @@ ApiReply* AdminClient::post(const QString& path, const QJsonObject& body) {
 void AdminClient::getAll(
     const QString& path, QObject* context,
     std::function<void(const QJsonArray&, const std::optional<ApiError>&)> done, int max_rows) {
-    // One page after the other, following next_after_id, accumulating into `rows`.
-    struct State {
-        QJsonArray rows;
-    };
-    auto state = std::make_shared<State>();
-    auto step = std::make_shared<std::function<void(qint64)>>();
-    *step = [this, path, context, done, max_rows, state, step](qint64 after_id) {
+    // One page after the other, following next_after_id, accumulating into `rows`. The step
+    // refers to itself weakly; the answer being waited for holds it, so nothing outlives the
+    // last request (or the context, whose end drops the waiting callback).
+    using Step = std::function<void(qint64)>;
+    auto rows = std::make_shared<QJsonArray>();
+    auto step = std::make_shared<Step>();
+    std::weak_ptr<Step> weak = step;
+    *step = [this, path, context, done, max_rows, rows, weak](qint64 after_id) {
         QString page = path;
         if (after_id > 0) {
             page += (path.contains('?') ? QStringLiteral("&") : QStringLiteral("?")) +
                     QStringLiteral("after_id=%1").arg(after_id);
         }
-        get(page)->then(context, [done, max_rows, state, step](const ApiResult& r) {
+        get(page)->then(context, [done, max_rows, rows, self = weak.lock()](const ApiResult& r) {
             if (!r.ok()) {
-                done(state->rows, r.error);
-                *step = nullptr;  // break the cycle
+                done(*rows, r.error);
                 return;
             }
             const QJsonArray items = r.json.value(QStringLiteral("items")).toArray();
-            for (const QJsonValue& v : items) state->rows.append(v);
+            for (const QJsonValue& v : items) rows->append(v);
             qint64 next = r.json.value(QStringLiteral("next_after_id")).toInteger();
-            if (next > 0 && !items.isEmpty() && state->rows.size() < max_rows) {
-                (*step)(next);
+            if (next > 0 && !items.isEmpty() && rows->size() < max_rows && self) {
+                (*self)(next);
                 return;
             }
-            done(state->rows, std::nullopt);
-            *step = nullptr;
+            done(*rows, std::nullopt);
         });
     };
     (*step)(0);
