@@ -60,6 +60,12 @@ TEST_F(DayApi, CutOffAndCloseADayWithPurchasesEndsBalanced) {
     Answer after = as("fin.a").get("/v1/day");
     EXPECT_EQ(after.str("business_date"), tomorrow);
     EXPECT_EQ(after.str("next_to_close"), today);
+    auto listed = after.json->getArray("days");  // newest first
+    ASSERT_GE(listed->size(), 2u);
+    EXPECT_EQ(listed->getObject(0)->getValue<std::string>("date"), tomorrow);
+    EXPECT_EQ(listed->getObject(1)->getValue<std::string>("date"), today);
+    EXPECT_EQ(listed->getObject(1)->getValue<std::string>("state"), "CUT_OFF");
+    EXPECT_EQ(listed->getObject(1)->getValue<std::string>("cut_off_by"), "fin.a");
 
     // Bad dates, an OPEN day, a role without the permission: refused, audited, nothing changed.
     EXPECT_EQ(as("fin.a").post("/v1/days/2026-02-30/close").str("error.field"), "date");
