@@ -12,6 +12,7 @@
 #include "admin_gui/cards_screen.h"
 #include "admin_gui/dashboard_screen.h"
 #include "admin_gui/day_screen.h"
+#include "admin_gui/invoices_screen.h"
 #include "admin_gui/list_screen.h"
 #include "admin_gui/login_dialog.h"
 #include "admin_gui/main_window.h"
@@ -94,6 +95,8 @@ class AdminGuiTest : public QObject {
     void freezeAndUnfreezeChangeTheCardState();
     void terminalKeyIsShownOnceInADialog();
     void dayCloseRunsWithItsProgressDialog();
+    void payoutReleaseIsApprovedByASecondOperatorThenDownloaded();
+    void invoiceIsIssuedForAnOrder();
     void trialBalanceAndSettlementPrintToPdf();
     void screenshots();
     void cleanupTestCase();
@@ -579,6 +582,83 @@ void AdminGuiTest::dayCloseRunsWithItsProgressDialog() {
     for (int r = 0; r < steps->rowCount(); ++r) {
         QCOMPARE(steps->index(r, 1).data(yika::gui::JsonTableModel::RawRole).toInt(), 1);
     }
+}
+
+void AdminGuiTest::payoutReleaseIsApprovedByASecondOperatorThenDownloaded() {
+    ApiResult day_now = await(finance_->get(QStringLiteral("/v1/day")));
+    const QString closed =
+        QDate::fromString(day_now.json.value(QStringLiteral("business_date")).toString(),
+                          Qt::ISODate)
+            .addDays(-1)
+            .toString(Qt::ISODate);
+    yika::gui::DayScreen day(*finance_, nullptr);
+    QVERIFY(waitFor(&day, &yika::gui::Screen::refreshed, [&] { day.refresh(); }));
+    QVERIFY(waitFor(day.payouts()->model(), &QAbstractItemModel::modelReset,
+                    [&] { QVERIFY(day.days()->selectWhere(QStringLiteral("date"), closed)); }));
+    QVERIFY(day.payouts()->proxy()->rowCount() > 0);  // the demo's purchases cleared into payouts
+
+    // Before approval the file is refused; the request goes to a second operator.
+    QString file = tmp_.filePath(QStringLiteral("payouts.csv"));
+    QSignalSpy early(&day, &yika::gui::DayScreen::acted);
+    day.downloadPayoutFile(closed, file);
+    QVERIFY(early.wait(kWaitMs));
+    QVERIFY(!early.at(0).at(0).value<ApiResult>().ok());
+    QSignalSpy requested(&day, &yika::gui::DayScreen::acted);
+    day.requestRelease(closed, QStringLiteral("gui test"));
+    QVERIFY(requested.wait(kWaitMs));
+    ApiResult request = requested.at(0).at(0).value<ApiResult>();
+    QVERIFY2(request.ok(), qPrintable(request.error ? request.error->text() : QString()));
+
+    yika::gui::ApprovalsScreen approvals(*admin_, nullptr);
+    QVERIFY(waitFor(&approvals, &yika::gui::Screen::refreshed, [&] { approvals.refresh(); }));
+    QVERIFY(
+        approvals.table()->selectWhere(QStringLiteral("kind"), QStringLiteral("payout_release")));
+    qint64 approval = approvals.table()->currentRow().value(QStringLiteral("id")).toInteger();
+    QSignalSpy decided(&approvals, &yika::gui::ApprovalsScreen::decided);
+    approvals.decide(approval, true, QStringLiteral("checked against the settlement report"));
+    QVERIFY(decided.wait(kWaitMs));
+    ApiResult approved = decided.at(0).at(0).value<ApiResult>();
+    QVERIFY2(approved.ok(), qPrintable(approved.error ? approved.error->text() : QString()));
+
+    QSignalSpy downloaded(&day, &yika::gui::DayScreen::acted);
+    day.downloadPayoutFile(closed, file);
+    QVERIFY(downloaded.wait(kWaitMs));
+    QVERIFY(downloaded.at(0).at(0).value<ApiResult>().ok());
+    QFile f(file);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    QString csv = QString::fromUtf8(f.readAll());
+    QSortFilterProxyModel* payouts = day.payouts()->proxy();
+    for (int r = 0; r < payouts->rowCount(); ++r) {
+        QString reference = payouts->index(r, 0).data().toString();
+        QVERIFY2(csv.contains(reference), qPrintable(reference));
+    }
+}
+
+void AdminGuiTest::invoiceIsIssuedForAnOrder() {
+    // Order 2 is the demo's company order that wants an invoice.
+    yika::gui::InvoicesScreen screen(*finance_, nullptr);
+    QSignalSpy loaded(&screen, &yika::gui::InvoicesScreen::orderLoaded);
+    screen.loadOrder(2);
+    QVERIFY(loaded.wait(kWaitMs));
+    QJsonObject order = loaded.at(0).at(0).toJsonObject();
+    qint64 invoiceable = order.value(QStringLiteral("invoiceable_minor")).toInteger();
+    QVERIFY(invoiceable > 0);
+    yika::gui::FormDialog* dialog = screen.openIssueDialog();
+    qobject_cast<QLineEdit*>(dialog->form()->editor(QStringLiteral("number")))
+        ->setText(QStringLiteral("35000123"));
+    QSignalSpy issued(dialog, &yika::gui::FormDialog::submitted);
+    QSignalSpy reloaded(&screen, &yika::gui::InvoicesScreen::orderLoaded);
+    dialog->submit();
+    QVERIFY(issued.wait(kWaitMs));
+    ApiResult r = issued.at(0).at(0).value<ApiResult>();
+    QVERIFY2(r.ok(), qPrintable(r.error ? r.error->text() : QString()));
+    QVERIFY(reloaded.count() > 0 || reloaded.wait(kWaitMs));
+    QCOMPARE(screen.orderInvoices()->proxy()->rowCount(), 1);
+    QCOMPARE(screen.orderInvoices()->proxy()->index(0, 4).data().toString(),
+             yika::gui::formatYuan(invoiceable));  // the amount prefilled: all that was invoiceable
+    QCOMPARE(
+        reloaded.last().at(0).toJsonObject().value(QStringLiteral("invoiceable_minor")).toInteger(),
+        0);
 }
 
 void AdminGuiTest::trialBalanceAndSettlementPrintToPdf() {

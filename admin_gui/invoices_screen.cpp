@@ -108,6 +108,7 @@ void InvoicesScreen::loadOrder(qint64 order_id) {
                 order_ = {};
                 order_summary_->setText(r.error->text());
                 order_table_->setRows({});
+                emit orderLoaded({});
                 return;
             }
             order_ = r.json;
@@ -121,6 +122,7 @@ void InvoicesScreen::loadOrder(qint64 order_id) {
                              ? tr("需要发票 invoice wanted")
                              : QString()));
             order_table_->setRows(r.json.value(QStringLiteral("items")).toArray());
+            emit orderLoaded(order_);
         });
 }
 

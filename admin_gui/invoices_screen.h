@@ -29,6 +29,9 @@ class InvoicesScreen : public Screen {
     FormDialog* openIssueDialog();
     FormDialog* openReceiveDialog();
 
+  signals:
+    void orderLoaded(const QJsonObject& invoices);
+
   private:
     QLineEdit* order_id_;
     QLabel* order_summary_;
