@@ -142,7 +142,6 @@ void CardsScreen::lookupNumber(const QString& card_number) {
     client()
         .post(QStringLiteral("/v1/cards/lookup"), {{QStringLiteral("card_number"), digits}})
         ->then(this, [this](const ApiResult& r) { showCard(r); });
-    digits.fill(QChar('0'));
 }
 
 void CardsScreen::lookupId(qint64 card_id) {

@@ -129,10 +129,11 @@ ApprovalsScreen::ApprovalsScreen(AdminClient& client, QWidget* parent)
     state->addItem(tr("已执行 Executed"), QStringLiteral("EXECUTED"));
     state->addItem(tr("已驳回 Rejected"), QStringLiteral("REJECTED"));
     state->addItem(tr("全部 All"), QString());
-    // Approving needs the kind's approve permission; the server decides, the button only hides
-    // the action from roles that approve nothing.
+    // Approving needs the kind's approve permission; the server decides per request, the
+    // buttons are only disabled for roles that approve nothing.
     auto* approve = new QPushButton(tr("批准 Approve"), this);
     auto* reject = new QPushButton(tr("驳回 Reject"), this);
+    decide_buttons_ = {approve, reject};
     buttons()->addWidget(state);
     buttons()->addWidget(approve);
     buttons()->addWidget(reject);
@@ -154,6 +155,15 @@ ApprovalsScreen::ApprovalsScreen(AdminClient& client, QWidget* parent)
             if (ok) decide(selectedId(), is_approve, note);
         });
     }
+}
+
+void ApprovalsScreen::applyPermissions() {
+    bool any = false;
+    for (const char* p :
+         {"batch_approve", "adjustment_approve", "fee_change_approve", "payout_approve"}) {
+        any = any || client().can(QString::fromLatin1(p));
+    }
+    for (QPushButton* b : decide_buttons_) b->setEnabled(any);
 }
 
 void ApprovalsScreen::decide(qint64 approval_id, bool approve, const QString& note) {

@@ -8,6 +8,7 @@
 #include "admin_gui/table_view.h"
 
 #include <QHBoxLayout>
+#include <QPushButton>
 
 namespace yika::gui {
 
@@ -54,9 +55,13 @@ class ApprovalsScreen : public ListScreen {
     Q_OBJECT
   public:
     ApprovalsScreen(AdminClient& client, QWidget* parent);
+    void applyPermissions() override;
     void decide(qint64 approval_id, bool approve, const QString& note);
   signals:
     void decided(const yika::gui::ApiResult& result);
+
+  private:
+    QList<QPushButton*> decide_buttons_;
 };
 
 // 操作员 Operators: create (the one-time password is shown once), disable, reset password.

@@ -63,26 +63,25 @@ void LoginDialog::login() {
     client_.setBaseUrl(url);
     ok_->setEnabled(false);
     error_->clear();
-    QString password = password_->text();
-    client_.login(user_->text().trimmed(), password)->then(this, [this](const ApiResult& r) {
-        ok_->setEnabled(true);
-        password_->clear();
-        if (!r.ok()) {
-            error_->setText(r.error->code == QStringLiteral("bad_credentials")
-                                ? tr("用户名或密码错误 Wrong user name or password")
-                            : r.error->code == QStringLiteral("locked")
-                                ? tr("账户已锁定，请稍后再试 Locked; try again later")
-                                : r.error->text());
+    client_.login(user_->text().trimmed(), password_->text())
+        ->then(this, [this](const ApiResult& r) {
+            ok_->setEnabled(true);
+            password_->clear();
+            if (!r.ok()) {
+                error_->setText(r.error->code == QStringLiteral("bad_credentials")
+                                    ? tr("用户名或密码错误 Wrong user name or password")
+                                : r.error->code == QStringLiteral("locked")
+                                    ? tr("账户已锁定，请稍后再试 Locked; try again later")
+                                    : r.error->text());
+                emit attempted(r);
+                return;
+            }
+            QSettings settings;
+            settings.setValue(QStringLiteral("server/address"), address_->text().trimmed());
+            settings.setValue(QStringLiteral("server/user"), user_->text().trimmed());
             emit attempted(r);
-            return;
-        }
-        QSettings settings;
-        settings.setValue(QStringLiteral("server/address"), address_->text().trimmed());
-        settings.setValue(QStringLiteral("server/user"), user_->text().trimmed());
-        emit attempted(r);
-        accept();
-    });
-    password.fill(QChar('0'));
+            accept();
+        });
 }
 
 ChangePasswordDialog::ChangePasswordDialog(AdminClient& client, QWidget* parent)

@@ -91,7 +91,10 @@ void MainWindow::add(Screen* screen, const QString& title) {
 
 void MainWindow::showScreen(int index) {
     if (index < 0 || index >= stack_->count()) return;
-    if (nav_->currentRow() != index) nav_->setCurrentRow(index);  // re-enters once
+    if (nav_->currentRow() != index) {
+        nav_->setCurrentRow(index);  // currentRowChanged calls back here with the row set
+        return;
+    }
     stack_->setCurrentIndex(index);
     screen(index)->refresh();
 }
