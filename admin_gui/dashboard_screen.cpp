@@ -17,7 +17,7 @@ namespace yika::gui {
 DashboardScreen::DashboardScreen(AdminClient& client, QWidget* parent)
     : Screen(client, parent),
       status_(new QLabel(this)),
-      chart_view_(new QChartView(this)),
+      chart_view_(nullptr),
       sales_(new QLineSeries),
       redemptions_(new QLineSeries) {
     auto* grid = new QGridLayout;
@@ -52,7 +52,9 @@ DashboardScreen::DashboardScreen(AdminClient& client, QWidget* parent)
         s->attachAxis(x);
         s->attachAxis(y);
     }
-    chart_view_->setChart(chart);
+    // The view takes the chart at construction: QChartView::setChart() would release (and leak)
+    // the empty chart a default-constructed view makes for itself.
+    chart_view_ = new QChartView(chart, this);
     chart_view_->setRenderHint(QPainter::Antialiasing);
     chart_view_->setMinimumHeight(280);
 
