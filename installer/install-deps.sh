@@ -8,7 +8,7 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config git
   libpoco-dev libsodium-dev libsqlite3-dev sqlite3
   libgtest-dev libgmock-dev libbenchmark-dev
-  qt6-base-dev qt6-charts-dev
+  qt6-base-dev qt6-charts-dev libqt6opengl6-dev
 )
 if [ "$mode" = "test" ]; then
   # clang and its runtime for the libFuzzer targets; lintian for the packaging test (issue 8).
@@ -20,6 +20,9 @@ if [ "$mode" = "test" ]; then
   # missing, since Debian's npm package conflicts with those.
   packages+=(chromium nodejs)
   if ! command -v npm >/dev/null; then packages+=(npm); fi
+  # yika-admin's screenshots (docs/admin-gui-*.png) and its Chinese text on the offscreen
+  # platform: a CJK font, else every Chinese glyph is a box.
+  packages+=(fonts-noto-cjk)
 fi
 
 missing=()
