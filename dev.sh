@@ -56,6 +56,8 @@ cardholder portal: http://127.0.0.1:8482/ (register, bind a card from $c, pay a 
 admin API:        http://127.0.0.1:8481/v1/ (docs/admin-api.md; operator "admin", whose one-time
                   password yikad init printed above when it created $data; lost it? remove
                   $data to start again)
+back office (Qt): build/admin_gui/yika-admin  (log in to http://127.0.0.1:8481 as admin;
+                  docs/admin-gui.md)
 day close:        build/server/yikad day status --data $data (docs/day-close.md)
 
 INFO
