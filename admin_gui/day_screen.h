@@ -38,6 +38,7 @@ class DayScreen : public Screen {
     void acted(const yika::gui::ApiResult& result);
 
   private:
+    void setUpColumns();
     void loadDay(const QString& date);
     void pollClose(const QString& date, QProgressDialog* dialog, QTimer* timer);
     QString selectedDate() const;
