@@ -475,6 +475,51 @@ TEST_F(DayApi, DashboardIsCheapAndReadableByEveryRole) {
     EXPECT_EQ(as("fin.a").get("/v1/dashboard").num("today.redemptions_minor"), 12000);
     world_.clock.advanceMs(limits_.dashboard_cache_ms);
     EXPECT_EQ(as("fin.a").get("/v1/dashboard").num("today.redemptions_minor"), 13000);
+    // Once the day is closed its figures come from its stored day report, unchanged.
+    const std::string closed = cutOffAndClose();
+    world_.clock.advanceMs(limits_.dashboard_cache_ms);
+    Answer next = as("fin.a").get("/v1/dashboard");
+    auto month = next.json->getArray("last_30_days");
+    ASSERT_EQ(month->size(), 30u);
+    EXPECT_EQ(month->getObject(28)->getValue<std::string>("date"), closed);
+    EXPECT_EQ(month->getObject(28)->getValue<Poco::Int64>("sales_minor"), 60000);
+    EXPECT_EQ(month->getObject(28)->getValue<Poco::Int64>("redemptions_minor"), 13000);
+    EXPECT_EQ(next.num("today.sales_minor"), 0);
+    EXPECT_EQ(next.num("liability_minor"), 60000 - 13000);
+}
+
+TEST_F(DayApi, DashboardReadsClosedDaysFromTheirStoredDayReports) {
+    cutOffAndClose();  // the world's first day, from before any cut-off
+    spendAtMerchant(50000, 12000);
+    std::string first;
+    for (int i = 0; i < 29; ++i) {
+        std::string closed = cutOffAndClose();
+        if (i == 0) first = closed;
+    }
+    Answer d = as("aud.a").get("/v1/dashboard");
+    auto month = d.json->getArray("last_30_days");
+    ASSERT_EQ(month->size(), 30u);
+    EXPECT_EQ(month->getObject(0)->getValue<std::string>("date"), first);
+    EXPECT_EQ(month->getObject(0)->getValue<Poco::Int64>("redemptions_minor"), 12000);
+    EXPECT_EQ(month->getObject(0)->getValue<Poco::Int64>("sales_minor"), 50000);
+    // Proof that the closed day's figure is the stored one, not the journal read again: a
+    // stored report edited behind the server's back shows through.
+    store::Database rw(world_.store().options().path, store::Database::Options{});
+    rw.exec(
+        "UPDATE day_report SET body = replace(body, '\"purchases_minor\":12000', "
+        "'\"purchases_minor\":12001') WHERE business_date = '" +
+        first + "'");
+    world_.clock.advanceMs(limits_.dashboard_cache_ms);
+    EXPECT_EQ(as("aud.a")
+                  .get("/v1/dashboard")
+                  .json->getArray("last_30_days")
+                  ->getObject(0)
+                  ->getValue<Poco::Int64>("redemptions_minor"),
+              12001);
+    rw.exec(
+        "UPDATE day_report SET body = replace(body, '\"purchases_minor\":12001', "
+        "'\"purchases_minor\":12000') WHERE business_date = '" +
+        first + "'");
 }
 
 TEST(DayCloseJobs, OneCloseAtATime) {
