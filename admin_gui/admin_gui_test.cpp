@@ -136,6 +136,7 @@ class AdminGuiTest : public QObject {
     void dayCloseRunsWithItsProgressDialog();
     void payoutReleaseIsApprovedByASecondOperatorThenDownloaded();
     void invoiceIsIssuedForAnOrder();
+    void bankStatementExceptionIsResolved();
     void trialBalanceAndSettlementPrintToPdf();
     void screenshots();
     void cleanupTestCase();
@@ -703,6 +704,54 @@ void AdminGuiTest::invoiceIsIssuedForAnOrder() {
     QCOMPARE(
         reloaded.last().at(0).toJsonObject().value(QStringLiteral("invoiceable_minor")).toInteger(),
         0);
+}
+
+void AdminGuiTest::bankStatementExceptionIsResolved() {
+    ApiResult day_now = await(finance_->get(QStringLiteral("/v1/day")));
+    const QString closed =
+        QDate::fromString(day_now.json.value(QStringLiteral("business_date")).toString(),
+                          Qt::ISODate)
+            .addDays(-1)
+            .toString(Qt::ISODate);
+    yika::gui::ReconScreen screen(*finance_, nullptr);
+    QVERIFY(waitFor(&screen, &yika::gui::Screen::refreshed, [&] { screen.refresh(); }));
+    const int open_before = screen.table()->proxy()->rowCount();
+
+    // A credit nobody expects: an unmatched bank line becomes an open exception.
+    QSignalSpy imported(&screen, &yika::gui::ReconScreen::acted);
+    QSignalSpy reloaded(&screen, &yika::gui::Screen::refreshed);
+    screen.importStatement(
+        QStringLiteral("bank_txn_id,value_date,direction,amount,currency,counterparty_name,"
+                       "counterparty_account,reference\n"
+                       "GUI-TEST-1,%1,CR,123.45,CNY,Unknown payer,6200000000000099,NOREF\n")
+            .arg(closed));
+    QVERIFY(imported.wait(kWaitMs));
+    ApiResult r = imported.at(0).at(0).value<ApiResult>();
+    QVERIFY2(r.ok(), qPrintable(r.error ? r.error->text() : QString()));
+    QCOMPARE(r.json.value(QStringLiteral("unmatched_bank")).toInteger(), 1);
+    QVERIFY(reloaded.count() > 0 || reloaded.wait(kWaitMs));
+    QVERIFY(screen.table()->proxy()->rowCount() > open_before);
+    screen.table()->filterEdit()->setText(QStringLiteral("GUI-TEST-1"));
+    QCOMPARE(screen.table()->proxy()->rowCount(), 1);
+    screen.table()->view()->selectRow(0);
+    qint64 id = screen.table()->currentRow().value(QStringLiteral("id")).toInteger();
+    QVERIFY(id > 0);
+
+    // A comment is required (the server says so); with one the exception is resolved.
+    QSignalSpy refused(&screen, &yika::gui::ReconScreen::acted);
+    screen.resolve(id, QString());
+    QVERIFY(refused.wait(kWaitMs));
+    QVERIFY(!refused.at(0).at(0).value<ApiResult>().ok());
+    QSignalSpy resolved(&screen, &yika::gui::ReconScreen::acted);
+    QSignalSpy after(&screen, &yika::gui::Screen::refreshed);
+    screen.resolve(id, QStringLiteral("a customer's transfer to the wrong account; returned"));
+    QVERIFY(resolved.wait(kWaitMs));
+    QVERIFY(resolved.at(0).at(0).value<ApiResult>().ok());
+    // Reloads after the refusal and after the resolution may land in either order: wait until
+    // the list is reloaded without it (or no reload comes).
+    while (screen.table()->proxy()->rowCount() != 0 && after.wait(kWaitMs)) {
+    }
+    QCOMPARE(screen.table()->proxy()->rowCount(), 0);  // no longer open
 }
 
 void AdminGuiTest::trialBalanceAndSettlementPrintToPdf() {

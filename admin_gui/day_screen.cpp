@@ -326,13 +326,16 @@ ReconScreen::ReconScreen(AdminClient& client, QWidget* parent)
 }
 
 void ReconScreen::refresh() {
-    client().getAll(QStringLiteral("/v1/recon/exceptions?state=%1")
-                        .arg(all_ ? QStringLiteral("all") : QStringLiteral("open")),
-                    this, [this](const QJsonArray& rows, const std::optional<ApiError>& e) {
-                        if (e) emit message(e->text());
-                        table_->setRows(rows);
-                        emit refreshed();
-                    });
+    client().getAll(
+        QStringLiteral("/v1/recon/exceptions?state=%1")
+            .arg(all_ ? QStringLiteral("all") : QStringLiteral("open")),
+        this,
+        [this, sequence = ++sequence_](const QJsonArray& rows, const std::optional<ApiError>& e) {
+            if (sequence != sequence_) return;  // a newer refresh() is on its way
+            if (e) emit message(e->text());
+            table_->setRows(rows);
+            emit refreshed();
+        });
 }
 
 void ReconScreen::resolve(qint64 exception_id, const QString& comment) {

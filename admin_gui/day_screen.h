@@ -69,6 +69,7 @@ class ReconScreen : public Screen {
   private:
     TableView* table_;
     bool all_ = false;
+    int sequence_ = 0;  // answers to an older refresh() are dropped
 };
 
 }  // namespace yika::gui
