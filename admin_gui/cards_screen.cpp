@@ -32,27 +32,7 @@ CardsScreen::CardsScreen(AdminClient& client, QWidget* parent)
     search->addWidget(id_, 1);
     search->addWidget(find);
 
-    auto* panel = new QGroupBox(tr("卡片 Card"), this);
-    auto* form = new QFormLayout(panel);
-    const QList<QPair<QString, QString>> shown = {
-        {QStringLiteral("pan_masked"), tr("卡号 Number")},
-        {QStringLiteral("id"), tr("卡 ID Card id")},
-        {QStringLiteral("state"), tr("状态 State")},
-        {QStringLiteral("product_id"), tr("产品 Product")},
-        {QStringLiteral("balance_minor"), tr("余额 Balance")},
-        {QStringLiteral("available_minor"), tr("可用 Available")},
-        {QStringLiteral("held_minor"), tr("冻结金额 Held")},
-        {QStringLiteral("expiry"), tr("有效期 Expiry")},
-        {QStringLiteral("location"), tr("库位 Location")},
-        {QStringLiteral("order_id"), tr("订单 Order")},
-        {QStringLiteral("pin_failures"), tr("密码错误次数 PIN failures")}};
-    for (const auto& [key, label] : shown) {
-        auto* value = new QLabel(panel);
-        value->setObjectName(key);
-        value->setTextInteractionFlags(Qt::TextSelectableByMouse);
-        form->addRow(label, value);
-        fields_.insert(key, value);
-    }
+    QWidget* panel = buildPanel();
 
     reason_->addItem(tr("挂失 Lost"), QStringLiteral("LOST"));
     reason_->addItem(tr("风险冻结 Risk hold"), QStringLiteral("RISK_HOLD"));
@@ -66,23 +46,7 @@ CardsScreen::CardsScreen(AdminClient& client, QWidget* parent)
     for (QPushButton* b : {freeze, unfreeze, replace_button, extend, redeem}) actions->addWidget(b);
     actions->addStretch();
 
-    using K = Column::Kind;
-    events_->setColumns({{QStringLiteral("at_ms"), tr("时间 Time"), K::TimeMs},
-                         {QStringLiteral("from"), tr("从 From")},
-                         {QStringLiteral("to"), tr("到 To")},
-                         {QStringLiteral("actor"), tr("操作人 Actor")},
-                         {QStringLiteral("channel"), tr("渠道 Channel")},
-                         {QStringLiteral("reason"), tr("原因 Reason")}});
-    transactions_->setColumns(
-        {{QStringLiteral("id"), tr("交易 Txn"), K::Number},
-         {QStringLiteral("at_ms"), tr("时间 Time"), K::TimeMs},
-         {QStringLiteral("kind"), tr("类型 Kind")},
-         {QStringLiteral("state"), tr("状态 State")},
-         {QStringLiteral("amount_minor"), tr("金额 Amount"), K::Money},
-         {QStringLiteral("balance_after_minor"), tr("余额 Balance after"), K::Money},
-         {QStringLiteral("merchant_id"), tr("商户 Merchant"), K::Number},
-         {QStringLiteral("business_date"), tr("营业日 Business date")},
-         {QStringLiteral("decline"), tr("拒绝 Decline")}});
+    setUpTables();
     auto* tabs = new QTabWidget(this);
     tabs->addTab(transactions_, tr("交易 Transactions"));
     tabs->addTab(events_, tr("状态变更 Events"));
@@ -121,6 +85,52 @@ CardsScreen::CardsScreen(AdminClient& client, QWidget* parent)
     connect(redeem, &QPushButton::clicked, this, [this] { openRedeemDialog(); });
     connect(events_, &TableView::refreshRequested, this, &CardsScreen::refresh);
     connect(transactions_, &TableView::refreshRequested, this, &CardsScreen::refresh);
+}
+
+QWidget* CardsScreen::buildPanel() {
+    auto* panel = new QGroupBox(tr("卡片 Card"), this);
+    auto* form = new QFormLayout(panel);
+    const QList<QPair<QString, QString>> shown = {
+        {QStringLiteral("pan_masked"), tr("卡号 Number")},
+        {QStringLiteral("id"), tr("卡 ID Card id")},
+        {QStringLiteral("state"), tr("状态 State")},
+        {QStringLiteral("product_id"), tr("产品 Product")},
+        {QStringLiteral("balance_minor"), tr("余额 Balance")},
+        {QStringLiteral("available_minor"), tr("可用 Available")},
+        {QStringLiteral("held_minor"), tr("冻结金额 Held")},
+        {QStringLiteral("expiry"), tr("有效期 Expiry")},
+        {QStringLiteral("location"), tr("库位 Location")},
+        {QStringLiteral("order_id"), tr("订单 Order")},
+        {QStringLiteral("pin_failures"), tr("密码错误次数 PIN failures")}};
+    for (const auto& [key, label] : shown) {
+        auto* value = new QLabel(panel);
+        value->setObjectName(key);
+        value->setTextInteractionFlags(Qt::TextSelectableByMouse);
+        form->addRow(label, value);
+        fields_.insert(key, value);
+    }
+
+    return panel;
+}
+
+void CardsScreen::setUpTables() {
+    using K = Column::Kind;
+    events_->setColumns({{QStringLiteral("at_ms"), tr("时间 Time"), K::TimeMs},
+                         {QStringLiteral("from"), tr("从 From")},
+                         {QStringLiteral("to"), tr("到 To")},
+                         {QStringLiteral("actor"), tr("操作人 Actor")},
+                         {QStringLiteral("channel"), tr("渠道 Channel")},
+                         {QStringLiteral("reason"), tr("原因 Reason")}});
+    transactions_->setColumns(
+        {{QStringLiteral("id"), tr("交易 Txn"), K::Number},
+         {QStringLiteral("at_ms"), tr("时间 Time"), K::TimeMs},
+         {QStringLiteral("kind"), tr("类型 Kind")},
+         {QStringLiteral("state"), tr("状态 State")},
+         {QStringLiteral("amount_minor"), tr("金额 Amount"), K::Money},
+         {QStringLiteral("balance_after_minor"), tr("余额 Balance after"), K::Money},
+         {QStringLiteral("merchant_id"), tr("商户 Merchant"), K::Number},
+         {QStringLiteral("business_date"), tr("营业日 Business date")},
+         {QStringLiteral("decline"), tr("拒绝 Decline")}});
 }
 
 void CardsScreen::applyPermissions() { enableByPermission(); }

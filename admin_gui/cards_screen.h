@@ -40,6 +40,8 @@ class CardsScreen : public Screen {
     void serviced(const yika::gui::ApiResult& result);
 
   private:
+    QWidget* buildPanel();
+    void setUpTables();
     void showCard(const ApiResult& r);
 
     QJsonObject card_;

@@ -41,28 +41,7 @@ DayScreen::DayScreen(AdminClient& client, QWidget* parent)
       steps_(new TableView(this)),
       payouts_(new TableView(this)),
       day_summary_(new QLabel(this)) {
-    using K = Column::Kind;
-    header_->setStyleSheet(QStringLiteral("font-size: 16px; font-weight: bold;"));
-    header_->setObjectName(QStringLiteral("dayHeader"));
-    days_->setColumns({{QStringLiteral("date"), tr("日期 Date")},
-                       {QStringLiteral("state"), tr("状态 State")},
-                       {QStringLiteral("cut_off_at_ms"), tr("日切 Cut off"), K::TimeMs},
-                       {QStringLiteral("cut_off_by"), tr("日切人 Cut off by")},
-                       {QStringLiteral("closed_at_ms"), tr("日终 Closed"), K::TimeMs}});
-    steps_->setColumns({{QStringLiteral("name"), tr("步骤 Step")},
-                        {QStringLiteral("done"), tr("完成 Done"), K::Bool},
-                        {QStringLiteral("count"), tr("数量 Count"), K::Number},
-                        {QStringLiteral("done_at_ms"), tr("完成时间 Done at"), K::TimeMs}});
-    payouts_->setColumns({{QStringLiteral("reference"), tr("付款编号 Reference")},
-                          {QStringLiteral("mid"), tr("商户号 MID")},
-                          {QStringLiteral("merchant_name"), tr("商户 Merchant")},
-                          {QStringLiteral("amount_minor"), tr("金额 Amount"), K::Money},
-                          {QStringLiteral("value_date"), tr("起息日 Value date")},
-                          {QStringLiteral("bank_name"), tr("开户行 Bank")},
-                          {QStringLiteral("bank_account_masked"), tr("账号 Account")},
-                          {QStringLiteral("state"), tr("状态 State")},
-                          {QStringLiteral("bank_reference"), tr("银行流水 Bank ref")},
-                          {QStringLiteral("failure_reason"), tr("失败原因 Failure")}});
+    setUpColumns();
     auto* cut = permissionButton(tr("日切 Cut off"), QStringLiteral("day_close"));
     auto* close = permissionButton(tr("日终 Close day"), QStringLiteral("day_close"));
     auto* release =
@@ -118,6 +97,31 @@ DayScreen::DayScreen(AdminClient& client, QWidget* parent)
         QString csv;
         if (readTextFile(this, tr("银行回盘 Payout results"), &csv)) importPayoutResults(csv);
     });
+}
+
+void DayScreen::setUpColumns() {
+    using K = Column::Kind;
+    header_->setStyleSheet(QStringLiteral("font-size: 16px; font-weight: bold;"));
+    header_->setObjectName(QStringLiteral("dayHeader"));
+    days_->setColumns({{QStringLiteral("date"), tr("日期 Date")},
+                       {QStringLiteral("state"), tr("状态 State")},
+                       {QStringLiteral("cut_off_at_ms"), tr("日切 Cut off"), K::TimeMs},
+                       {QStringLiteral("cut_off_by"), tr("日切人 Cut off by")},
+                       {QStringLiteral("closed_at_ms"), tr("日终 Closed"), K::TimeMs}});
+    steps_->setColumns({{QStringLiteral("name"), tr("步骤 Step")},
+                        {QStringLiteral("done"), tr("完成 Done"), K::Bool},
+                        {QStringLiteral("count"), tr("数量 Count"), K::Number},
+                        {QStringLiteral("done_at_ms"), tr("完成时间 Done at"), K::TimeMs}});
+    payouts_->setColumns({{QStringLiteral("reference"), tr("付款编号 Reference")},
+                          {QStringLiteral("mid"), tr("商户号 MID")},
+                          {QStringLiteral("merchant_name"), tr("商户 Merchant")},
+                          {QStringLiteral("amount_minor"), tr("金额 Amount"), K::Money},
+                          {QStringLiteral("value_date"), tr("起息日 Value date")},
+                          {QStringLiteral("bank_name"), tr("开户行 Bank")},
+                          {QStringLiteral("bank_account_masked"), tr("账号 Account")},
+                          {QStringLiteral("state"), tr("状态 State")},
+                          {QStringLiteral("bank_reference"), tr("银行流水 Bank ref")},
+                          {QStringLiteral("failure_reason"), tr("失败原因 Failure")}});
 }
 
 QString DayScreen::selectedDate() const {
@@ -211,7 +215,8 @@ void DayScreen::pollClose(const QString& date, QProgressDialog* dialog, QTimer* 
             for (const QJsonValue& s : steps)
                 done += s.toObject().value(QStringLiteral("done")).toBool();
             steps_->setRows(steps);
-            if (!steps.isEmpty()) dialog->setValue(static_cast<int>(done * 100 / steps.size()));
+            if (!steps.isEmpty())
+                dialog->setValue(static_cast<int>(qint64{done} * 100 / steps.size()));
             QJsonObject job = r.json.value(QStringLiteral("job")).toObject();
             dialog->setLabelText(tr("日终 %1：%2 / %3 步 steps  %4")
                                      .arg(date)
@@ -321,13 +326,16 @@ ReconScreen::ReconScreen(AdminClient& client, QWidget* parent)
 }
 
 void ReconScreen::refresh() {
-    client().getAll(QStringLiteral("/v1/recon/exceptions?state=%1")
-                        .arg(all_ ? QStringLiteral("all") : QStringLiteral("open")),
-                    this, [this](const QJsonArray& rows, const std::optional<ApiError>& e) {
-                        if (e) emit message(e->text());
-                        table_->setRows(rows);
-                        emit refreshed();
-                    });
+    client().getAll(
+        QStringLiteral("/v1/recon/exceptions?state=%1")
+            .arg(all_ ? QStringLiteral("all") : QStringLiteral("open")),
+        this,
+        [this, sequence = ++sequence_](const QJsonArray& rows, const std::optional<ApiError>& e) {
+            if (sequence != sequence_) return;  // a newer refresh() is on its way
+            if (e) emit message(e->text());
+            table_->setRows(rows);
+            emit refreshed();
+        });
 }
 
 void ReconScreen::resolve(qint64 exception_id, const QString& comment) {

@@ -38,6 +38,7 @@ class DayScreen : public Screen {
     void acted(const yika::gui::ApiResult& result);
 
   private:
+    void setUpColumns();
     void loadDay(const QString& date);
     void pollClose(const QString& date, QProgressDialog* dialog, QTimer* timer);
     QString selectedDate() const;
@@ -68,6 +69,7 @@ class ReconScreen : public Screen {
   private:
     TableView* table_;
     bool all_ = false;
+    int sequence_ = 0;  // answers to an older refresh() are dropped
 };
 
 }  // namespace yika::gui

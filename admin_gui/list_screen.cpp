@@ -24,11 +24,14 @@ ListScreen::ListScreen(AdminClient& client, QString path, QList<Column> columns,
 }
 
 void ListScreen::refresh() {
-    client().getAll(path_, this, [this](const QJsonArray& rows, const std::optional<ApiError>& e) {
-        if (e) emit message(e->text());
-        table_->setRows(rows);
-        emit refreshed();
-    });
+    client().getAll(
+        path_, this,
+        [this, sequence = ++sequence_](const QJsonArray& rows, const std::optional<ApiError>& e) {
+            if (sequence != sequence_) return;  // a newer refresh() is on its way
+            if (e) emit message(e->text());
+            table_->setRows(rows);
+            emit refreshed();
+        });
 }
 
 // ---- products ----

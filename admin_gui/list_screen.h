@@ -32,6 +32,7 @@ class ListScreen : public Screen {
     QString path_;
     TableView* table_;
     QHBoxLayout* buttons_;
+    int sequence_ = 0;  // answers to an older refresh() are dropped
 };
 
 // 卡产品 Card products: the list and a new product (issuance).
