@@ -24,6 +24,17 @@ Result<PaymentMethod> methodField(const JsonReader& b, std::string_view name) {
     return *m;
 }
 
+// The sale rules name a line's amount by its domain member ("lines[0].load_each: ..."); the
+// request calls it load_each_minor, and the error's field must be the request's path.
+Error onTheWire(Error error) {
+    constexpr std::string_view kDomain = "].load_each: ";
+    if (auto at = error.detail.find(kDomain);
+        error.detail.rfind("lines[", 0) == 0 && at != std::string::npos) {
+        error.detail.replace(at, kDomain.size(), "].load_each_minor: ");
+    }
+    return error;
+}
+
 Result<OrderLine> readLine(const JsonReader& l, std::int64_t cards_max) {
     YIKA_TRY(l.only({"product_id", "count", "first_card_id", "last_card_id", "load_each_minor"}));
     OrderLine line;
@@ -107,7 +118,7 @@ AdminReply createOrderHandler(Call& call) {
         if (created) call.target = "order:" + std::to_string(*created);
         return created;
     });
-    if (!id) return errorReply(id.error());
+    if (!id) return errorReply(onTheWire(id.error()));
     auto reader = call.state.readers.acquire();
     auto stored = reader.tx().order(*id);
     return jsonReply(201, JsonOut()

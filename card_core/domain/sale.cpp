@@ -122,36 +122,42 @@ Result<Money> priceLines(SalesOrder& order, const std::vector<CardProduct>& prod
     if (order.lines.empty() || order.lines.size() > kOrderLinesMax) return invalid("lines: 1-100");
     Money face = Money::zero(order.discount.currency());
     std::int64_t cards = 0;
-    for (OrderLine& line : order.lines) {
+    // Messages name the line as the request does ("lines[1].load_each: ..."), so a form can
+    // show each next to its field; adapters rename members whose wire name differs.
+    for (std::size_t i = 0; i < order.lines.size(); ++i) {
+        OrderLine& line = order.lines[i];
+        const std::string at = "lines[" + std::to_string(i) + "].";
         const CardProduct* product = nullptr;
         for (const CardProduct& p : products) {
             if (p.id == line.product_id) product = &p;
         }
-        if (product == nullptr) return makeError(ErrorCode::NotFound, "lines: unknown product");
+        if (product == nullptr) {
+            return makeError(ErrorCode::NotFound, at + "product_id: unknown product");
+        }
         if (line.first_card_id || line.last_card_id) {
             if (!line.first_card_id || !line.last_card_id ||
                 *line.first_card_id > *line.last_card_id || *line.first_card_id <= 0) {
-                return invalid("lines: a serial range needs first <= last");
+                return invalid(at + "first_card_id: a serial range needs first <= last");
             }
             line.count = *line.last_card_id - *line.first_card_id + 1;
         }
         if (line.count <= 0 || line.count > rules.order_cards_max) {
-            return invalid("lines.count: 1-" + std::to_string(rules.order_cards_max));
+            return invalid(at + "count: 1-" + std::to_string(rules.order_cards_max));
         }
         cards += line.count;
         if (line.load_each.currency() != product->currency ||
             face.currency() != product->currency) {
-            return makeError(ErrorCode::CurrencyMismatch, "lines: one currency per order");
+            return makeError(ErrorCode::CurrencyMismatch, at + "load_each: one currency per order");
         }
         if (!line.load_each.isPositive())
-            return makeError(ErrorCode::InvalidAmount, "load: must be positive");
+            return makeError(ErrorCode::InvalidAmount, at + "load_each: must be positive");
         if (line.load_each.minor() > product->max_balance.minor()) {
-            return rule("load: " + product->code + " cards hold at most " +
+            return rule(at + "load_each: " + product->code + " cards hold at most " +
                         product->max_balance.toDecimal());
         }
         if (!isAllowedLoadAmount(*product, line.load_each)) {
             return makeError(ErrorCode::InvalidAmount,
-                             "load: not an allowed amount for " + product->code);
+                             at + "load_each: not an allowed amount for " + product->code);
         }
         auto line_total = line.load_each.times(line.count);
         auto sum = line_total ? face.plus(*line_total) : std::nullopt;
