@@ -66,7 +66,7 @@ E parseName(const std::string& text, const E (&values)[N]) {
 
 Statement& SqliteAdminStoreTx::stmt(const char* sql) {
     auto& slot = statements_[sql];
-    if (!slot) slot = std::make_unique<Statement>(db_.handle(), sql);
+    if (!slot) slot = std::make_unique<Statement>(db_, sql);
     slot->reset();
     return *slot;
 }

@@ -18,7 +18,7 @@ class SqliteStoreTxTest : public test::StoreTest {
     // A second read-write connection behind the store's back (as an attacker or a careless
     // operator with the sqlite3 shell would have).
     std::unique_ptr<store::Database> raw() {
-        return std::make_unique<store::Database>(path_, store::Database::Options{});
+        return openRawConnection();
     }
 };
 
