@@ -200,9 +200,8 @@ const std::map<std::string, Formatter>& formatters() {
         f.emplace("db.pool_max", intText([](const Config& c) {
                       return static_cast<std::int64_t>(c.store.pool_max);
                   }));
-        f.emplace("db.pool_wait_ms", intText([](const Config& c) {
-                      return std::int64_t{c.store.pool_wait_ms};
-                  }));
+        f.emplace("db.pool_wait_ms",
+                  intText([](const Config& c) { return std::int64_t{c.store.pool_wait_ms}; }));
         f.emplace("db.connect_timeout_ms", intText([](const Config& c) {
                       return std::int64_t{c.store.pg.connect_timeout_ms};
                   }));

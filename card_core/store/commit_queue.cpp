@@ -16,13 +16,14 @@ CommitQueue::CommitQueue(std::unique_ptr<Database> db, std::unique_ptr<Database>
     : db_(std::move(db)), checkpoint_db_(std::move(checkpoint_db)), options_(options), tx_(*db_) {
     YIKA_ASSERT(options_.batch_ops_max > 0 && options_.queue_ops_max > 0);
     // SQLite reports the WAL's size after each commit of the writer connection (on its thread).
-    if (db_->engine() == Engine::Sqlite) sqlite3_wal_hook(
-        db_->handle(),
-        [](void* self, sqlite3*, const char*, int frames) {
-            static_cast<CommitQueue*>(self)->wal_frames_ = frames;
-            return SQLITE_OK;
-        },
-        this);
+    if (db_->engine() == Engine::Sqlite)
+        sqlite3_wal_hook(
+            db_->handle(),
+            [](void* self, sqlite3*, const char*, int frames) {
+                static_cast<CommitQueue*>(self)->wal_frames_ = frames;
+                return SQLITE_OK;
+            },
+            this);
     writer_ = std::thread([this] { writerLoop(); });
     if (checkpoint_db_) checkpointer_ = std::thread([this] { checkpointLoop(); });
 }

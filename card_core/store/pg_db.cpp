@@ -3,8 +3,6 @@
 #include "card_core/domain/assert.h"
 #include "card_core/store/schema.h"
 
-#include <libpq-fe.h>
-
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -12,6 +10,8 @@
 #include <cstring>
 #include <regex>
 #include <thread>
+
+#include <libpq-fe.h>
 
 namespace yika::store {
 
@@ -47,7 +47,8 @@ std::string placeholders(std::string_view sql) {
         }
         out += '$';
         if (i + 1 < sql.size() && std::isdigit(static_cast<unsigned char>(sql[i + 1])) != 0) {
-            while (i + 1 < sql.size() && std::isdigit(static_cast<unsigned char>(sql[i + 1])) != 0) {
+            while (i + 1 < sql.size() &&
+                   std::isdigit(static_cast<unsigned char>(sql[i + 1])) != 0) {
                 out += sql[++i];
             }
         } else {
@@ -61,17 +62,17 @@ std::string placeholders(std::string_view sql) {
 // second node's writer waits instead of deciding on a value about to change.
 bool lockedOnWrite(const std::string& table) {
     static const char* const kTables[] = {
-        "card",     "card_txn",         "terminal",         "sales_order",
-        "payment_order", "approval_request", "production_batch", "operator",
-        "account",  "business_day",     "payout",           "shop_callback",
+        "card",           "card_txn",         "terminal",         "sales_order",
+        "payment_order",  "approval_request", "production_batch", "operator",
+        "account",        "business_day",     "payout",           "shop_callback",
         "day_close_step", "merchant_carry"};
     return std::any_of(std::begin(kTables), std::end(kTables),
                        [&table](const char* t) { return table == t; });
 }
 
 std::string trimEnd(std::string sql) {
-    while (!sql.empty() && (std::isspace(static_cast<unsigned char>(sql.back())) != 0 ||
-                            sql.back() == ';')) {
+    while (!sql.empty() &&
+           (std::isspace(static_cast<unsigned char>(sql.back())) != 0 || sql.back() == ';')) {
         sql.pop_back();
     }
     return sql;
@@ -130,7 +131,8 @@ void PgConnection::connect() {
         conn_ = nullptr;
     }
     // libpq counts connect_timeout in whole seconds, at least 2.
-    const std::string timeout = std::to_string(std::max(2, (options_.connect_timeout_ms + 999) / 1000));
+    const std::string timeout =
+        std::to_string(std::max(2, (options_.connect_timeout_ms + 999) / 1000));
     const char* keys[] = {"dbname", "connect_timeout", "application_name", nullptr};
     const char* values[] = {options_.url.c_str(), timeout.c_str(), "yikad", nullptr};
     conn_ = PQconnectdbParams(keys, values, 1);
@@ -141,13 +143,13 @@ void PgConnection::connect() {
         conn_ = nullptr;
         throw StorageError(ErrorCode::StorageUnavailable, "database unavailable: " + last_failure_);
     }
-    PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);
+    PQsetNoticeProcessor(
+        conn_, [](void*, const char*) {}, nullptr);
     ++generation_;
     in_tx_ = false;
-    std::string setup =
-        "SET client_min_messages = warning; SET lock_timeout = " +
-        std::to_string(options_.lock_timeout_ms) +
-        "; SET statement_timeout = " + std::to_string(options_.statement_timeout_ms) + ";";
+    std::string setup = "SET client_min_messages = warning; SET lock_timeout = " +
+                        std::to_string(options_.lock_timeout_ms) + "; SET statement_timeout = " +
+                        std::to_string(options_.statement_timeout_ms) + ";";
     if (options_.read_only) {
         // A reader's transaction is a snapshot, like a SQLite read transaction.
         setup +=
@@ -167,10 +169,10 @@ pg_conn* PgConnection::live() {
     const auto now = std::chrono::steady_clock::now();
     if (generation_ > 0 &&
         now - last_attempt_ < std::chrono::milliseconds(options_.reconnect_interval_ms)) {
-        throw StorageError(ErrorCode::StorageUnavailable,
-                           "database unavailable: " +
-                               (last_failure_.empty() ? std::string("connection lost")
-                                                      : last_failure_));
+        throw StorageError(
+            ErrorCode::StorageUnavailable,
+            "database unavailable: " +
+                (last_failure_.empty() ? std::string("connection lost") : last_failure_));
     }
     connect();
     return conn_;
@@ -195,8 +197,7 @@ void PgConnection::exec(std::string_view sql) {
     if (end && (conn_ == nullptr || PQstatus(conn_) != CONNECTION_OK)) {
         in_tx_ = false;
         if (startsWith(sql, "ROLLBACK")) return;  // the server dropped the transaction
-        throw StorageError(ErrorCode::StorageUnavailable,
-                           "database connection lost before COMMIT");
+        throw StorageError(ErrorCode::StorageUnavailable, "database connection lost before COMMIT");
     }
     pg_conn* c = live();
     if (startsWith(sql, "COMMIT") && PQtransactionStatus(c) == PQTRANS_INERROR) {
@@ -402,8 +403,6 @@ bool PgStatement::columnIsNull(int column) const {
     return PQgetisnull(result_, row_, column) != 0;
 }
 
-int PgStatement::columnCount() const {
-    return result_ != nullptr ? PQnfields(result_) : 0;
-}
+int PgStatement::columnCount() const { return result_ != nullptr ? PQnfields(result_) : 0; }
 
 }  // namespace yika::store

@@ -9,8 +9,8 @@
 #include "card_core/store/sqlite_store.h"
 #include "card_core/store/sqlite_store_tx.h"
 
-#include <memory>
 #include <condition_variable>
+#include <memory>
 #include <mutex>
 #include <vector>
 

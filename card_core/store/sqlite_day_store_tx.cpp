@@ -452,8 +452,9 @@ void SqliteDayStoreTx::insertTrialBalanceRow(Date date, const TrialBalanceRow& r
 }
 
 void SqliteDayStoreTx::saveDayReport(Date date, std::string_view json) {
-    stmt("INSERT INTO day_report (business_date, body) VALUES (?1, ?2) "
-         "ON CONFLICT(business_date) DO UPDATE SET body = excluded.body")
+    stmt(
+        "INSERT INTO day_report (business_date, body) VALUES (?1, ?2) "
+        "ON CONFLICT(business_date) DO UPDATE SET body = excluded.body")
         .bind(1, date.toIso())
         .bind(2, json)
         .run();

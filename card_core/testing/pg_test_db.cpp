@@ -2,11 +2,11 @@
 
 #include "card_core/store/pg_db.h"
 
-#include <unistd.h>
-
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
+
+#include <unistd.h>
 
 namespace yika::test {
 
