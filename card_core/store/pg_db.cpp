@@ -62,10 +62,10 @@ std::string placeholders(std::string_view sql) {
 // second node's writer waits instead of deciding on a value about to change.
 bool lockedOnWrite(const std::string& table) {
     static const char* const kTables[] = {
-        "card",           "card_txn",         "terminal",         "sales_order",
-        "payment_order",  "approval_request", "production_batch", "operator",
-        "account",        "business_day",     "payout",           "shop_callback",
-        "day_close_step", "merchant_carry"};
+        "card",          "card_txn",         "terminal",         "sales_order",
+        "payment_order", "approval_request", "production_batch", "operator",
+        "account",       "payout",           "shop_callback",    "day_close_step",
+        "merchant_carry"};
     return std::any_of(std::begin(kTables), std::end(kTables),
                        [&table](const char* t) { return table == t; });
 }
@@ -111,7 +111,9 @@ std::string rewriteForPostgres(std::string_view original, bool writer) {
         if (up.find(word) != std::string::npos) return sql;
     }
     const std::string table = m[1].str();
-    if (table == "setting") return sql + " FOR SHARE";
+    // The business date and the day's state are read by every batch and changed only by the
+    // cut-off and the close: shared locks, so that nodes' batches do not queue behind each other.
+    if (table == "setting" || table == "business_day") return sql + " FOR SHARE";
     if (lockedOnWrite(table)) return sql + " FOR UPDATE";
     return sql;
 }

@@ -7,7 +7,7 @@
 //   - `INSERT OR IGNORE INTO t ...` becomes `INSERT INTO t ... ON CONFLICT DO NOTHING`;
 //   - an INSERT into a table with an `id` key gets `RETURNING id` (Database::lastInsertId);
 //   - on a writer connection, a single-table SELECT of a row the writer may change (card,
-//     transaction, terminal, order, ...) gets `FOR UPDATE`, and the business date `FOR SHARE`:
+//     transaction, terminal, order, ...) gets `FOR UPDATE`, the business date and day `FOR SHARE`:
 //     several yikad nodes each have their own writer, and a row read on the write path must not
 //     change under it before its transaction commits (design section 7: no overdraft).
 // Values are sent as text (integers typed int8) and blobs as binary bytea; results come back as
