@@ -13,8 +13,12 @@
 // the second stops and starts a database server, so it starts a throwaway cluster of its own
 // (tests/support/pg_cluster.sh) rather than disturb the tests that share the fixture's.
 
+#include "card_core/domain/time.h"
 #include "card_core/testing/pg_test_db.h"
+#include "crypto/hex.h"
 #include "server/data_dir.h"
+#include "terminal_api/http/http_test_support.h"
+#include "terminal_api/http/request_signature.h"
 #include "terminal_api/iso8583/message.h"
 #include "tests/support/pos_terminal.h"
 #include "tests/support/yikad_process.h"
@@ -222,6 +226,16 @@ TEST_F(DatabaseOutagePg, AStoppedDatabaseAnswers96AndServiceRecovers) {
     EXPECT_EQ(std::string(refused->get(Field::ResponseCode)), "96");
     // Bounded: the connect timeout (db.connect_timeout_ms, 3 s) and a margin, not a hang.
     EXPECT_LT(waited, std::chrono::seconds(10));
+    // The HTTP terminal API refuses the same way: 503, at once.
+    SystemClock clock;
+    auto tmk = crypto::fromHex(terminals_[0][2]);
+    ASSERT_TRUE(tmk.has_value());
+    http::testing::SigningClient api("127.0.0.1", node.httpPort(), terminals_[0][0],
+                                     http::deriveHttpKey(*tmk, terminals_[0][0]), clock);
+    const std::string body = R"({"pan":")" + cards_[kFirstCard][0] + R"(","pin":")" +
+                             cards_[kFirstCard][1] + R"(","amount_minor":100,"currency":"CNY"})";
+    auto http_refused = api.post("/v1/terminal/purchase", body, "outage-http-1");
+    EXPECT_EQ(http_refused.status, 503) << http_refused.body;
 
     auto up = testing::runYikad(kClusterScript, "resume " + cluster_);
     ASSERT_EQ(up.exit_code, 0) << up.output;
