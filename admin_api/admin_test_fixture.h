@@ -280,7 +280,7 @@ class AdminApiTest : public ::testing::Test {
 
     std::int64_t queryInt(const std::string& sql) {
         auto db = world_.store().openReader();
-        store::Statement s(db->handle(), sql);
+        store::Statement s(*db, sql);
         s.step();
         return s.columnInt(0);
     }

@@ -7,6 +7,7 @@ mode="${1:-build}"
 packages=(
   build-essential cmake ninja-build ccache pkg-config git
   libpoco-dev libsodium-dev libsqlite3-dev sqlite3
+  libpq-dev  # issue 7: the PostgreSQL backend (libpq)
   libgtest-dev libgmock-dev libbenchmark-dev
   qt6-base-dev qt6-charts-dev libqt6opengl6-dev
 )

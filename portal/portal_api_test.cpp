@@ -199,8 +199,7 @@ class PortalApi : public ::testing::Test {
 
     std::int64_t auditRows(const std::string& outcome) {
         auto reader = world_.store().openReader();
-        store::Statement s(reader->handle(),
-                           "SELECT COUNT(*) FROM account_audit WHERE outcome = ?1");
+        store::Statement s(*reader, "SELECT COUNT(*) FROM account_audit WHERE outcome = ?1");
         s.bind(1, outcome);
         s.step();
         return s.columnInt(0);

@@ -191,6 +191,29 @@ const std::map<std::string, Formatter>& formatters() {
                       return std::string(c.store.synchronous_full ? "full" : "normal");
                   }));
         f.emplace("db.cache_pages", intText([](const Config& c) { return c.store.cache_pages; }));
+        // --- PostgreSQL and several nodes (issue 7) ---
+        f.emplace("db.engine", text([](const Config& c) {
+                      return std::string(c.store.engine == store::Engine::Postgres ? "postgresql"
+                                                                                   : "sqlite");
+                  }));
+        f.emplace("db.url", text([](const Config& c) { return c.store.pg.url; }));
+        f.emplace("db.pool_max", intText([](const Config& c) {
+                      return static_cast<std::int64_t>(c.store.pool_max);
+                  }));
+        f.emplace("db.pool_wait_ms",
+                  intText([](const Config& c) { return std::int64_t{c.store.pool_wait_ms}; }));
+        f.emplace("db.connect_timeout_ms", intText([](const Config& c) {
+                      return std::int64_t{c.store.pg.connect_timeout_ms};
+                  }));
+        f.emplace("db.reconnect_interval_ms", intText([](const Config& c) {
+                      return std::int64_t{c.store.pg.reconnect_interval_ms};
+                  }));
+        f.emplace("db.lock_timeout_ms", intText([](const Config& c) {
+                      return std::int64_t{c.store.pg.lock_timeout_ms};
+                  }));
+        f.emplace("db.statement_timeout_ms", intText([](const Config& c) {
+                      return std::int64_t{c.store.pg.statement_timeout_ms};
+                  }));
         f.emplace("writer.batch_ops_max",
                   intText([](const Config& c) { return c.store.queue.batch_ops_max; }));
         f.emplace("writer.queue_ops_max",
@@ -353,6 +376,46 @@ const std::map<std::string, Setter>& setters() {
             {"db.cache_pages",
              intSetter(100, 10'000'000,
                        [](Config& c, std::int64_t v) { c.store.cache_pages = v; })},
+            // --- PostgreSQL and several nodes (issue 7) ---
+            {"db.engine",
+             [](Config& c, const std::string& t) {
+                 if (t != "sqlite" && t != "postgresql") return false;
+                 c.store.engine = t == "sqlite" ? store::Engine::Sqlite : store::Engine::Postgres;
+                 return true;
+             }},
+            {"db.url",
+             [](Config& c, const std::string& t) {
+                 if (t.size() > 4096) return false;
+                 c.store.pg.url = t;
+                 return true;
+             }},
+            {"db.pool_max", intSetter(1, 10'000,
+                                      [](Config& c, std::int64_t v) {
+                                          c.store.pool_max = static_cast<std::size_t>(v);
+                                      })},
+            {"db.pool_wait_ms", intSetter(0, 600'000,
+                                          [](Config& c, std::int64_t v) {
+                                              c.store.pool_wait_ms = static_cast<int>(v);
+                                          })},
+            {"db.connect_timeout_ms", intSetter(100, 600'000,
+                                                [](Config& c, std::int64_t v) {
+                                                    c.store.pg.connect_timeout_ms =
+                                                        static_cast<int>(v);
+                                                })},
+            {"db.reconnect_interval_ms", intSetter(0, 600'000,
+                                                   [](Config& c, std::int64_t v) {
+                                                       c.store.pg.reconnect_interval_ms =
+                                                           static_cast<int>(v);
+                                                   })},
+            {"db.lock_timeout_ms", intSetter(0, 600'000,
+                                             [](Config& c, std::int64_t v) {
+                                                 c.store.pg.lock_timeout_ms = static_cast<int>(v);
+                                             })},
+            {"db.statement_timeout_ms", intSetter(0, 3'600'000,
+                                                  [](Config& c, std::int64_t v) {
+                                                      c.store.pg.statement_timeout_ms =
+                                                          static_cast<int>(v);
+                                                  })},
             {"writer.batch_ops_max", intSetter(1, 100'000,
                                                [](Config& c, std::int64_t v) {
                                                    c.store.queue.batch_ops_max =
@@ -501,6 +564,23 @@ db.synchronous = full
 # SQLite page cache of the writer, in 4 KiB pages (128 MiB: with 1,000,000 cards most card
 # and index pages a purchase touches stay in memory; readers have 4 MiB each).
 db.cache_pages = 32768
+
+# Engine (issue 7): sqlite (embedded, one node; the database is DATA/yika.db) or postgresql
+# (several yikad nodes on one database; docs/deployment.md). db.url is the libpq connection
+# string, e.g. host=db.internal dbname=yika user=yika (keep the password in ~/.pgpass or
+# PGPASSFILE, not here). Read connections open at once and how long a request waits for one;
+# connect timeout (libpq counts whole seconds, at least 2); after a failed connection attempt
+# requests fail at once (ISO 8583 96, HTTP 503) for db.reconnect_interval_ms before the next
+# attempt; a writer batch waits at most db.lock_timeout_ms for a row another node holds, then
+# the operation is retried alone; db.statement_timeout_ms = 0: no limit.
+db.engine = sqlite
+db.url =
+db.pool_max = 32
+db.pool_wait_ms = 2000
+db.connect_timeout_ms = 3000
+db.reconnect_interval_ms = 500
+db.lock_timeout_ms = 200
+db.statement_timeout_ms = 0
 
 # Single writer with group commit: operations per transaction, waiting operations before
 # requests are refused (HTTP 503 / ISO 8583 96), background WAL checkpoint period, and the

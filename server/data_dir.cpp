@@ -24,13 +24,18 @@ Runtime::Runtime(DataPaths p, Config c, crypto::KeyRing k)
 Result<std::unique_ptr<Runtime>> openRuntime(const std::string& dir, bool create,
                                              const std::function<void(Config&)>& adjust) {
     DataPaths paths{dir};
+    auto config = loadConfig(paths.config(), processEnvironment());  // issue 8: YIKA_* overrides
     struct stat st {};
-    if (!create && ::stat(paths.database().c_str(), &st) != 0) {
+    // On PostgreSQL (issue 7) the database is the server's; DIR holds the keys and configuration.
+    const bool postgres = config && config->store.engine == store::Engine::Postgres;
+    if (!create && !postgres && ::stat(paths.database().c_str(), &st) != 0) {
         return makeError(ErrorCode::NotFound, "no database at " + paths.database() +
                                                   " (run: yikad init --data " + dir + ")");
     }
-    auto config = loadConfig(paths.config(), processEnvironment());  // issue 8: YIKA_* overrides
     if (!config) return config.error();
+    if (postgres && config->store.pg.url.empty()) {
+        return makeError(ErrorCode::InvalidArgument, "db.engine = postgresql needs db.url");
+    }
     auto keys = crypto::loadKeyFile(paths.key_file());
     if (!keys) return keys.error();
     auto runtime =

@@ -186,6 +186,11 @@ int runBackup(const std::vector<std::string>& argv) {
     DataPaths paths{*args.value("--data")};
     auto config = loadConfig(paths.config(), processEnvironment());
     if (!config) return fail(config.error().detail);
+    if (config->store.engine == store::Engine::Postgres) {  // issue 7
+        return fail(
+            "db.engine = postgresql: back up with PostgreSQL's tools (pg_basebackup, "
+            "pg_dump; docs/deployment.md); the key file apart");
+    }
     if (!exists(paths.database())) return fail("no database at " + paths.database());
     auto started = std::chrono::steady_clock::now();
     int pages = 0;

@@ -13,6 +13,7 @@
 // left a request committed but unanswered, and those that left one not committed).
 
 #include "card_core/domain/txn.h"
+#include "card_core/testing/pg_test_db.h"
 #include "server/data_dir.h"
 #include "terminal_api/term/requests.h"
 #include "tests/support/pos_terminal.h"
@@ -100,6 +101,13 @@ class CrashEndToEnd : public ::testing::Test {
                ("yika-crash-" + std::to_string(::getpid()));
         std::filesystem::remove_all(dir_);
         std::filesystem::create_directories(dir_);
+        // Issue 7: on PostgreSQL when YIKA_TEST_PG_URL is set (pg.*), in a schema of its own;
+        // every yikad this test runs inherits db.engine and db.url from these variables.
+        if (auto url = test::testPgUrl()) {
+            schema_ = std::make_unique<test::PgTestSchema>(*url);
+            ::setenv("YIKA_DB_ENGINE", "postgresql", 1);
+            ::setenv("YIKA_DB_URL", schema_->url().c_str(), 1);
+        }
         auto init = testing::runYikad(YIKAD_PATH, "init --data " + data().string() + " --demo");
         ASSERT_EQ(init.exit_code, 0) << init.output;
         terminals_ = testing::readCsv(data() / "demo/terminals.csv");
@@ -111,7 +119,11 @@ class CrashEndToEnd : public ::testing::Test {
     void TearDown() override {
         server_.reset();
         std::filesystem::remove_all(dir_);
+        ::unsetenv("YIKA_DB_ENGINE");
+        ::unsetenv("YIKA_DB_URL");
+        schema_.reset();
     }
+    std::unique_ptr<test::PgTestSchema> schema_;  // PostgreSQL runs (issue 7)
     std::filesystem::path data() const { return dir_ / "data"; }
 
     // With yikad down: each approved request of `round` is in the database as its approved
@@ -142,7 +154,7 @@ class CrashEndToEnd : public ::testing::Test {
     // Purchases in the database beyond those the demo data made.
     std::size_t purchasesSince(server::Runtime& rt) {
         auto reader = rt.store->openReader();
-        store::Statement s(reader->handle(), "SELECT COUNT(*) FROM card_txn WHERE kind = ?1");
+        store::Statement s(*reader, "SELECT COUNT(*) FROM card_txn WHERE kind = ?1");
         s.bind(1, toString(TxnKind::Purchase));
         s.step();
         return static_cast<std::size_t>(s.columnInt(0)) - demo_purchases_;
@@ -171,7 +183,7 @@ TEST_F(CrashEndToEnd, SigkillUnderLoadLosesNoApprovalAndRetriesGetTheirFirstAnsw
         demo_purchases_ = 0;
         demo_purchases_ = purchasesSince(**rt);
         auto reader = (*rt)->store->openReader();
-        store::Statement s(reader->handle(), "SELECT id, balance_minor FROM card");
+        store::Statement s(*reader, "SELECT id, balance_minor FROM card");
         while (s.step()) opening_[s.columnInt(0)] = s.columnInt(1);
     }
     std::mt19937 rng(kSeed);

@@ -6,6 +6,7 @@
 
 #include "card_core/domain/csv.h"
 #include "card_core/domain/money.h"
+#include "card_core/testing/pg_test_db.h"
 
 #include <gtest/gtest.h>
 
@@ -15,6 +16,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <string>
 
 #include <sys/wait.h>
@@ -69,10 +71,23 @@ class DayCliTest : public ::testing::Test {
                ("yika-day-cli-" + std::to_string(::getpid()) + "-" +
                 ::testing::UnitTest::GetInstance()->current_test_info()->name());
         std::filesystem::remove_all(dir_);
+        // Issue 7: on PostgreSQL when YIKA_TEST_PG_URL is set (pg.*), in a schema of its own;
+        // every yikad this test runs inherits db.engine and db.url from these variables.
+        if (auto url = test::testPgUrl()) {
+            schema_ = std::make_unique<test::PgTestSchema>(*url);
+            ::setenv("YIKA_DB_ENGINE", "postgresql", 1);
+            ::setenv("YIKA_DB_URL", schema_->url().c_str(), 1);
+        }
     }
-    void TearDown() override { std::filesystem::remove_all(dir_); }
+    void TearDown() override {
+        std::filesystem::remove_all(dir_);
+        ::unsetenv("YIKA_DB_ENGINE");
+        ::unsetenv("YIKA_DB_URL");
+        schema_.reset();
+    }
     std::string data() const { return "--data " + dir_.string(); }
     std::filesystem::path dir_;
+    std::unique_ptr<test::PgTestSchema> schema_;
 };
 
 TEST_F(DayCliTest, DayOfPurchasesClosesToAPayoutFileAndABalancedLedger) {

@@ -5,6 +5,7 @@
 
 #include "card_core/domain/card_number.h"
 #include "card_core/domain/card_service.h"
+#include "card_core/testing/pg_test_db.h"
 #include "crypto/hex.h"
 #include "server/commands.h"
 #include "server/pos_listener.h"
@@ -150,6 +151,13 @@ class PosEndToEnd : public ::testing::Test {
                ("yika-pos-" + std::to_string(::getpid()) + "-" +
                 ::testing::UnitTest::GetInstance()->current_test_info()->name());
         std::filesystem::remove_all(dir_);
+        // Issue 7: on PostgreSQL when YIKA_TEST_PG_URL is set (pg.*), in a schema of its own;
+        // init and the runtime read db.engine and db.url from these variables.
+        if (auto url = test::testPgUrl()) {
+            schema_ = std::make_unique<test::PgTestSchema>(*url);
+            ::setenv("YIKA_DB_ENGINE", "postgresql", 1);
+            ::setenv("YIKA_DB_URL", schema_->url().c_str(), 1);
+        }
         ASSERT_EQ(server::runInit({"--data", dir_.string(), "--demo"}), 0);
         auto rt = server::openRuntime(dir_.string());
         ASSERT_TRUE(rt.ok());
@@ -176,7 +184,11 @@ class PosEndToEnd : public ::testing::Test {
         }
         rt_.reset();
         std::filesystem::remove_all(dir_);
+        ::unsetenv("YIKA_DB_ENGINE");
+        ::unsetenv("YIKA_DB_URL");
+        schema_.reset();
     }
+    std::unique_ptr<test::PgTestSchema> schema_;  // PostgreSQL runs (issue 7)
 
     // The card's balance straight from the store.
     std::int64_t balanceOf(const DemoCard& c) {
@@ -456,8 +468,7 @@ TEST_F(PosEndToEnd, SettlementBalancedThenMismatchRecorded) {
     EXPECT_EQ(mismatch->result, 2);
     EXPECT_EQ(mismatch->debit_amount_minor, 500);
     auto reader = rt_->store->openReader();
-    store::Statement open(reader->handle(),
-                          "SELECT COUNT(*) FROM recon_exception WHERE state = 'OPEN'");
+    store::Statement open(*reader, "SELECT COUNT(*) FROM recon_exception WHERE state = 'OPEN'");
     ASSERT_TRUE(open.step());
     EXPECT_EQ(open.columnInt(0), 1);
 }
@@ -491,7 +502,7 @@ TEST_F(PosEndToEnd, BatchUploadRecordsEachDifferenceOnce) {
     EXPECT_EQ(codeOf(end()), ResponseCode::Approved);
 
     auto reader = rt_->store->openReader();
-    store::Statement items_read(reader->handle(),
+    store::Statement items_read(*reader,
                                 "SELECT trace_no, pan_masked, outcome, host_txn_id IS NOT NULL "
                                 "FROM terminal_batch_item ORDER BY trace_no");
     ASSERT_TRUE(items_read.step());
@@ -504,13 +515,12 @@ TEST_F(PosEndToEnd, BatchUploadRecordsEachDifferenceOnce) {
     EXPECT_EQ(items_read.columnText(2), "NOT_AT_HOST");
     EXPECT_EQ(items_read.columnInt(3), 0);
     EXPECT_FALSE(items_read.step());
-    store::Statement exceptions(reader->handle(),
-                                "SELECT kind, CASE WHEN instr(detail, ':') > 0 THEN substr(detail, "
-                                "1, instr(detail, ':') - 1) ELSE detail END FROM recon_exception "
-                                "ORDER BY id");
+    store::Statement exceptions(*reader, "SELECT kind, detail FROM recon_exception ORDER BY id");
     std::vector<std::string> seen;
-    while (exceptions.step())
-        seen.push_back(exceptions.columnText(0) + " " + exceptions.columnText(1));
+    while (exceptions.step()) {
+        const std::string detail = exceptions.columnText(1);  // up to its first ':'
+        seen.push_back(exceptions.columnText(0) + " " + detail.substr(0, detail.find(':')));
+    }
     EXPECT_EQ(seen, (std::vector<std::string>{"terminal_batch terminal totals debit 7.00/2 credit "
                                               "0.00/0 vs host debit 12.00/2 credit 0.00/0",
                                               "batch_item AMOUNT_DIFFERS", "batch_item NOT_AT_HOST",
@@ -526,7 +536,7 @@ TEST_F(PosEndToEnd, BatchUploadOfAnUnsettledBatchIsRefused) {
         term::buildBatchUpload(t.context(), t.nextTrace(), items), t.keys().mac_key.span()));
     EXPECT_NE(codeOf(answer), ResponseCode::Approved);
     auto reader = rt_->store->openReader();
-    store::Statement count(reader->handle(), "SELECT COUNT(*) FROM terminal_batch_item");
+    store::Statement count(*reader, "SELECT COUNT(*) FROM terminal_batch_item");
     ASSERT_TRUE(count.step());
     EXPECT_EQ(count.columnInt(0), 0);
 }
@@ -679,10 +689,10 @@ TEST_F(PosEndToEnd, PurchaseAndReversalStormsEndInOneNetEffect) {
         // One purchase row (approved then reversed, or declined as already reversed) and one
         // reversal row, however many copies arrived.
         auto reader = rt_->store->openReader();
-        const std::string key = t.context().tid + ":1:" + std::to_string(r.trace) + ":*";
-        store::Statement rows(reader->handle(),
-                              "SELECT COUNT(CASE WHEN idem_key GLOB 'T:' || ?1 THEN 1 END), "
-                              "COUNT(CASE WHEN idem_key GLOB 'R:' || ?1 THEN 1 END) FROM card_txn");
+        const std::string key = t.context().tid + ":1:" + std::to_string(r.trace) + ":%";
+        store::Statement rows(*reader,
+                              "SELECT COUNT(CASE WHEN idem_key LIKE 'T:' || ?1 THEN 1 END), "
+                              "COUNT(CASE WHEN idem_key LIKE 'R:' || ?1 THEN 1 END) FROM card_txn");
         rows.bind(1, key);
         ASSERT_TRUE(rows.step());
         EXPECT_EQ(rows.columnInt(0), 1) << "round " << round;

@@ -33,6 +33,7 @@
 #include "card_core/domain/issuance.h"
 #include "card_core/domain/sales_service.h"
 #include "card_core/store/store_tx_runner.h"
+#include "card_core/testing/pg_test_db.h"
 #include "crypto/hex.h"
 #include "crypto/seal_key.h"
 #include "crypto/sealed_file.h"
@@ -1751,7 +1752,7 @@ void Simulation::shopOrderPay() {
     }
     ASSERT_EQ(sum, amount);
     // The legs' transaction ids, for terminal refunds at the shop's merchant: read back.
-    store::Statement ids(reader_->handle(),
+    store::Statement ids(*reader_,
                          "SELECT l.txn_id FROM payment_leg l JOIN payment_order o ON o.id = "
                          "l.order_id WHERE o.merchant_order_id = ?1 ORDER BY l.seq");
     ids.bind(1, order.ref);
@@ -1935,7 +1936,7 @@ void Simulation::closeToday() {
 // ---- checks ---------------------------------------------------------------------------------
 
 void Simulation::checkCards() {
-    store::Statement s(reader_->handle(),
+    store::Statement s(*reader_,
                        "SELECT id, state, balance_minor, held_minor, pin_failures, "
                        "pin_locked_until_ms, spend_day, spent_today_minor, count_today FROM card "
                        "WHERE state <> 'IN_STOCK' ORDER BY id");
@@ -2002,6 +2003,14 @@ TEST(Simulation, RandomOperationsOnTheWholeServerKeepTheModelAndTheLedger) {
     std::filesystem::path dir =
         std::filesystem::path(::testing::TempDir()) / ("yika-sim-" + std::to_string(::getpid()));
     std::cout << "simulation: YIKA_SIM_SEED=" << seed << " YIKA_SIM_STEPS=" << steps << "\n";
+    // Issue 7: on PostgreSQL when YIKA_TEST_PG_URL is set (the pg.* run), in a schema of its own;
+    // the runtime reads db.engine and db.url from these variables.
+    std::unique_ptr<test::PgTestSchema> schema;
+    if (auto url = test::testPgUrl()) {
+        schema = std::make_unique<test::PgTestSchema>(*url);
+        ::setenv("YIKA_DB_ENGINE", "postgresql", 1);
+        ::setenv("YIKA_DB_URL", schema->url().c_str(), 1);
+    }
     auto started = std::chrono::steady_clock::now();
     {
         Simulation sim(seed, dir);
@@ -2019,6 +2028,8 @@ TEST(Simulation, RandomOperationsOnTheWholeServerKeepTheModelAndTheLedger) {
         EXPECT_GT(sim.daysClosed(), 0) << "the run closed no business day";
     }
     std::filesystem::remove_all(dir);
+    ::unsetenv("YIKA_DB_ENGINE");
+    ::unsetenv("YIKA_DB_URL");
 }
 
 }  // namespace

@@ -318,8 +318,7 @@ TEST_F(CardLife, BreakageOnlyWhenEnabledAnd24MonthsAfterExpiry) {
     std::vector<LineRow> lines;
     {
         store::Statement s(
-            reader_db_->handle(),
-            "SELECT e.event_key FROM journal_entry e WHERE e.event_type = 'breakage'");
+            *reader_db_, "SELECT e.event_key FROM journal_entry e WHERE e.event_type = 'breakage'");
         ASSERT_TRUE(s.step());
         lines = entryLines(s.columnText(0));
     }

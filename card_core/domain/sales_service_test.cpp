@@ -115,8 +115,8 @@ TEST_F(Sales, ActivationFailingOnOneCardActivatesNone) {
     // Corrupt the last card behind the service's back so that its activation fails after the
     // first two cards were already updated in the same operation.
     {
-        store::Database raw(path_, store::Database::Options{});
-        raw.exec("UPDATE card SET state = 'DESTROYED' WHERE id = " + std::to_string(cards[2]));
+        auto raw = openRawConnection();
+        raw->exec("UPDATE card SET state = 'DESTROYED' WHERE id = " + std::to_string(cards[2]));
     }
     EXPECT_ERROR(pay(*id, paymentFor(*id)), ErrorCode::IllegalTransition);
     expectInStockUnpaid(cards[0], *id);

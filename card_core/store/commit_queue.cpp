@@ -1,5 +1,6 @@
 #include "card_core/store/commit_queue.h"
 
+#include "card_core/store/pg_db.h"
 #include "ops/log/json_log.h"
 #include "ops/metrics/yika_metrics.h"
 
@@ -15,13 +16,14 @@ CommitQueue::CommitQueue(std::unique_ptr<Database> db, std::unique_ptr<Database>
     : db_(std::move(db)), checkpoint_db_(std::move(checkpoint_db)), options_(options), tx_(*db_) {
     YIKA_ASSERT(options_.batch_ops_max > 0 && options_.queue_ops_max > 0);
     // SQLite reports the WAL's size after each commit of the writer connection (on its thread).
-    sqlite3_wal_hook(
-        db_->handle(),
-        [](void* self, sqlite3*, const char*, int frames) {
-            static_cast<CommitQueue*>(self)->wal_frames_ = frames;
-            return SQLITE_OK;
-        },
-        this);
+    if (db_->engine() == Engine::Sqlite)
+        sqlite3_wal_hook(
+            db_->handle(),
+            [](void* self, sqlite3*, const char*, int frames) {
+                static_cast<CommitQueue*>(self)->wal_frames_ = frames;
+                return SQLITE_OK;
+            },
+            this);
     writer_ = std::thread([this] { writerLoop(); });
     if (checkpoint_db_) checkpointer_ = std::thread([this] { checkpointLoop(); });
 }
@@ -89,6 +91,8 @@ void CommitQueue::writerLoop() {
 
 void CommitQueue::commitBatch(std::deque<Item>& batch) {
     std::vector<Status> results(batch.size());
+    std::vector<std::size_t> deferred;  // PostgreSQL: run again alone after the commit
+    const bool pg = db_->engine() == Engine::Postgres;
     std::optional<Error> batch_error;
     const std::int64_t started_ns = metrics::steadyNowNs();  // metrics (issue 8)
     try {
@@ -96,14 +100,23 @@ void CommitQueue::commitBatch(std::deque<Item>& batch) {
         tx_.resetCaches();
         for (std::size_t i = 0; i < batch.size(); ++i) {
             db_->exec("SAVEPOINT op");
+            bool again = false;
             try {
                 results[i] = batch[i].work(tx_);
             } catch (const StorageError& e) {
-                // SQLite rolls back the whole transaction on some errors (disk full, I/O);
-                // then the batch so far is lost and every operation in it fails.
-                if (sqlite3_get_autocommit(db_->handle()) != 0) throw;
+                // SQLite rolls back the whole transaction on some errors (disk full, I/O), and
+                // PostgreSQL's connection may be gone; then the batch so far is lost and every
+                // operation in it fails.
+                if (!db_->inTransaction()) throw;
                 results[i] = makeError(e.code(), e.what());
+                // Several nodes (issue 7): a lock wait that timed out (maybe a deadlock with
+                // another node's batch), or a key another node inserted first. Alone, after
+                // this batch has committed and released its locks, the operation waits for the
+                // other node and then finds its row (an idempotent retry finds its first answer).
+                again = pg && (dynamic_cast<const RetryableStorageError*>(&e) != nullptr ||
+                               e.code() == ErrorCode::Duplicate);
             }
+            if (again) deferred.push_back(i);
             if (results[i]) {
                 db_->exec("RELEASE op");
             } else {
@@ -118,9 +131,16 @@ void CommitQueue::commitBatch(std::deque<Item>& batch) {
                                 e.what());
         logs::error("commit_failed",
                     {{"operations", std::to_string(batch.size())}, {"error", e.what()}});
-        if (sqlite3_get_autocommit(db_->handle()) == 0) {
-            sqlite3_exec(db_->handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+        if (db_->inTransaction()) {
+            try {
+                db_->exec("ROLLBACK");
+            } catch (const StorageError&) {
+                // The connection is gone; so is its transaction.
+            }
         }
+    }
+    if (!batch_error) {
+        for (std::size_t i : deferred) results[i] = runAlone(batch[i].work);
     }
     // --- metrics (issue 8): relaxed atomic adds, after the commit so they never delay it ---
     if (batch_error) {
@@ -140,6 +160,41 @@ void CommitQueue::commitBatch(std::deque<Item>& batch) {
     for (std::size_t i = 0; i < batch.size(); ++i) {
         if (batch[i].done) batch[i].done(batch_error ? Status(*batch_error) : results[i]);
     }
+}
+
+// PostgreSQL only: one operation in its own transaction, waiting for row locks up to
+// kAloneLockWaitMs (another node's batch holds them for one commit). A deadlock or a lock
+// timeout is tried again, a few times; then the operation fails with StorageUnavailable (96/503).
+Status CommitQueue::runAlone(const Work& work) {
+    constexpr int kAttempts = 5;
+    constexpr int kAloneLockWaitMs = 5000;
+    Status last = makeError(ErrorCode::StorageUnavailable, "retries exhausted");
+    for (int attempt = 0; attempt < kAttempts; ++attempt) {
+        try {
+            db_->exec("BEGIN");
+            db_->exec("SET LOCAL lock_timeout = " + std::to_string(kAloneLockWaitMs));
+            tx_.resetCaches();
+            Status s = work(tx_);
+            db_->exec(s ? "COMMIT" : "ROLLBACK");
+            tx_.resetCaches();
+            return s;
+        } catch (const StorageError& e) {
+            tx_.resetCaches();
+            if (db_->inTransaction()) {
+                try {
+                    db_->exec("ROLLBACK");
+                } catch (const StorageError&) {
+                    // The connection is gone; so is its transaction.
+                }
+            }
+            last = makeError(e.code() == ErrorCode::StorageFull ? ErrorCode::StorageFull
+                             : e.code() == ErrorCode::Duplicate ? ErrorCode::Duplicate
+                                                                : ErrorCode::StorageUnavailable,
+                             e.what());
+            if (dynamic_cast<const RetryableStorageError*>(&e) == nullptr) return last;
+        }
+    }
+    return last;
 }
 
 // Why the writer sometimes checkpoints itself: SQLite starts the WAL again from its beginning

@@ -96,6 +96,7 @@ class CommitQueue {
     };
     void writerLoop();
     void commitBatch(std::deque<Item>& batch);
+    Status runAlone(const Work& work);
     void checkpointLoop();
     bool finishCheckpoint();
 

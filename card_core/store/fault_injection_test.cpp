@@ -28,6 +28,8 @@ class FaultInjection : public StoreTest {
         cards_ = sell(product_, 3, yuan(500));
         ASSERT_EQ(cards_.size(), 3u);
     }
+    // The faults are injected into SQLite's VFS.
+    bool sqliteOnly() const override { return true; }
     void TearDown() override {
         faults().disk_full = false;
         faults().fsync_fails = false;

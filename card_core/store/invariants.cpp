@@ -10,7 +10,7 @@ namespace {
 // the row's columns.
 void collect(Database& db, InvariantReport& report, const char* invariant, const char* sql,
              int limit, const char* what) {
-    Statement s(db.handle(), sql);
+    Statement s(db, sql);
     s.bind(1, std::int64_t{limit});
     while (s.step()) {
         std::string detail = what;
@@ -65,7 +65,7 @@ InvariantReport checkInvariants(Database& db, int per_check_max) {
     collect(db, r, "V3",
             "SELECT d, c FROM (SELECT COALESCE(SUM(debit_minor), 0) AS d, "
             "COALESCE(SUM(credit_minor), 0) "
-            "AS c FROM journal_line) WHERE d != c LIMIT ?1",
+            "AS c FROM journal_line) totals WHERE d != c LIMIT ?1",
             n, "total debits != total credits:");
     collect(db, r, "V4",
             "WITH sub AS (SELECT sub_id, SUM(credit_minor - debit_minor) AS bal FROM journal_line "
@@ -90,7 +90,7 @@ InvariantReport checkInvariants(Database& db, int per_check_max) {
         db, r, "V7",
         "SELECT cards, ledger FROM (SELECT (SELECT COALESCE(SUM(balance_minor), 0) FROM card) AS "
         "cards, (SELECT COALESCE(SUM(credit_minor - debit_minor), 0) FROM journal_line WHERE "
-        "account = 2201) AS ledger) WHERE cards != ledger LIMIT ?1",
+        "account = 2201) AS ledger) totals WHERE cards != ledger LIMIT ?1",
         n, "sum of card balances != 2201 control total:");
     collect(
         db, r, "V8",

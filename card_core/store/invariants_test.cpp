@@ -33,7 +33,7 @@ class Invariants : public test::StoreTest {
         auto pending = placeOrder(orderOf(product_, 1, yuan(100), test::individualBuyer()));
         ASSERT_OK(pending);
         pending_order_ = *pending;
-        raw_ = std::make_unique<store::Database>(path_, store::Database::Options{});
+        raw_ = openRawConnection();
     }
 
     void TearDown() override {
@@ -58,7 +58,10 @@ class Invariants : public test::StoreTest {
 
     // The journal refuses changes; tests of V1-V3 need to get past the triggers first.
     void allowJournalEdits() {
-        raw_->exec("DROP TRIGGER journal_line_no_update; DROP TRIGGER journal_line_no_delete");
+        raw_->exec(onPostgres() ? "DROP TRIGGER journal_line_no_update ON journal_line; "
+                                  "DROP TRIGGER journal_line_no_delete ON journal_line"
+                                : "DROP TRIGGER journal_line_no_update; "
+                                  "DROP TRIGGER journal_line_no_delete");
     }
 
     ProductId product_ = 0;

@@ -715,7 +715,7 @@ void Randomized::redeemOp() {
 }
 
 void Randomized::checkStoreMatchesModel() {
-    store::Statement s(check_db_->handle(),
+    store::Statement s(*check_db_,
                        "SELECT id, state, balance_minor, pin_failures FROM card ORDER BY id");
     auto it = model_.begin();
     while (s.step()) {

@@ -2,10 +2,14 @@
 
 // Read-only connections, one per request in progress, reused: the portal's and the admin API's
 // request threads read beside the single writer (WAL). Thread-safe.
+// At most `db.pool_max` connections are open (issue 7: a PostgreSQL server has a connection
+// limit shared by every node); a request that finds them all busy waits up to `db.pool_wait_ms`
+// for one, then fails with StorageUnavailable (HTTP 503).
 
 #include "card_core/store/sqlite_store.h"
 #include "card_core/store/sqlite_store_tx.h"
 
+#include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -41,6 +45,8 @@ class ReaderPool {
     void release(std::unique_ptr<Reader> reader);
     SqliteStore& store_;
     std::mutex mutex_;
+    std::condition_variable released_;
+    std::size_t open_ = 0;  // connections opened (leased or free)
     std::vector<std::unique_ptr<Reader>> free_;
 };
 

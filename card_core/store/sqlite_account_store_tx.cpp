@@ -45,7 +45,7 @@ PaymentOrder readOrder(const Statement& s) {
 
 Statement& SqliteAccountStoreTx::stmt(const char* sql) {
     auto& slot = statements_[sql];
-    if (!slot) slot = std::make_unique<Statement>(db_.handle(), sql);
+    if (!slot) slot = std::make_unique<Statement>(db_, sql);
     slot->reset();
     return *slot;
 }

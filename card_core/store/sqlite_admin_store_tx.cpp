@@ -66,7 +66,7 @@ E parseName(const std::string& text, const E (&values)[N]) {
 
 Statement& SqliteAdminStoreTx::stmt(const char* sql) {
     auto& slot = statements_[sql];
-    if (!slot) slot = std::make_unique<Statement>(db_.handle(), sql);
+    if (!slot) slot = std::make_unique<Statement>(db_, sql);
     slot->reset();
     return *slot;
 }
@@ -225,8 +225,9 @@ std::optional<ApprovalId> SqliteAdminStoreTx::pendingApprovalFor(std::string_vie
 std::vector<ApprovalRequest> SqliteAdminStoreTx::approvals(std::optional<ApprovalState> state,
                                                            std::int64_t after_id,
                                                            std::int64_t limit) {
+    // The comparison before `IS NULL`: PostgreSQL types ?1 from its first use (issue 7).
     static const std::string sql = std::string(kApprovalColumns) +
-                                   "WHERE (?1 IS NULL OR state = ?1) AND id > ?2 ORDER BY id "
+                                   "WHERE (state = ?1 OR ?1 IS NULL) AND id > ?2 ORDER BY id "
                                    "LIMIT ?3";
     auto& s = stmt(sql.c_str());
     if (state) {
@@ -291,8 +292,8 @@ std::vector<BatchId> SqliteAdminStoreTx::batchIds(std::int64_t after_id, std::in
 
 std::vector<StockRow> SqliteAdminStoreTx::stock(std::optional<std::string_view> location) {
     auto& s = stmt(
-        "SELECT product_id, location, SUM(order_id IS NULL), SUM(order_id IS NOT NULL) FROM card "
-        "WHERE state = 'IN_STOCK' AND (?1 IS NULL OR location = ?1) GROUP BY product_id, location "
+        "SELECT product_id, location, COUNT(*) - COUNT(order_id), COUNT(order_id) FROM card "
+        "WHERE state = 'IN_STOCK' AND (location = ?1 OR ?1 IS NULL) GROUP BY product_id, location "
         "ORDER BY location, product_id");
     if (location) {
         s.bind(1, *location);
@@ -392,7 +393,7 @@ std::vector<MerchantStore> SqliteAdminStoreTx::merchantStores(MerchantId merchan
 std::vector<TerminalId> SqliteAdminStoreTx::terminalIds(std::optional<MerchantId> merchant,
                                                         std::int64_t after_id, std::int64_t limit) {
     auto& s = stmt(
-        "SELECT id FROM terminal WHERE (?1 IS NULL OR merchant_id = ?1) AND id > ?2 ORDER BY id "
+        "SELECT id FROM terminal WHERE (merchant_id = ?1 OR ?1 IS NULL) AND id > ?2 ORDER BY id "
         "LIMIT ?3");
     s.bindOptional(1, merchant).bind(2, after_id).bind(3, limit);
     return ids(s);

@@ -117,7 +117,7 @@ ReconException readException(const Statement& s) {
 
 Statement& SqliteDayStoreTx::stmt(const char* sql) {
     auto& slot = statements_[sql];
-    if (!slot) slot = std::make_unique<Statement>(db_.handle(), sql);
+    if (!slot) slot = std::make_unique<Statement>(db_, sql);
     slot->reset();
     return *slot;
 }
@@ -148,8 +148,12 @@ std::optional<BusinessDay> SqliteDayStoreTx::day(Date date) {
 
 void SqliteDayStoreTx::saveDay(const BusinessDay& d) {
     stmt(
-        "INSERT OR REPLACE INTO business_day (business_date, state, opened_at_ms, cutoff_at_ms, "
-        "cutoff_by, close_started_at_ms, closed_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
+        "INSERT INTO business_day (business_date, state, opened_at_ms, cutoff_at_ms, "
+        "cutoff_by, close_started_at_ms, closed_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
+        "ON CONFLICT(business_date) DO UPDATE SET state = excluded.state, "
+        "opened_at_ms = excluded.opened_at_ms, cutoff_at_ms = excluded.cutoff_at_ms, "
+        "cutoff_by = excluded.cutoff_by, close_started_at_ms = excluded.close_started_at_ms, "
+        "closed_at_ms = excluded.closed_at_ms")
         .bind(1, d.date.toIso())
         .bind(2, toString(d.state))
         .bind(3, d.opened_at_ms)
@@ -195,8 +199,9 @@ std::optional<StepProgress> SqliteDayStoreTx::closeStep(Date date, CloseStep ste
 
 void SqliteDayStoreTx::saveCloseStep(Date date, const StepProgress& p) {
     stmt(
-        "INSERT OR REPLACE INTO day_close_step (business_date, step, done, count, done_at_ms) "
-        "VALUES (?1, ?2, ?3, ?4, ?5)")
+        "INSERT INTO day_close_step (business_date, step, done, count, done_at_ms) "
+        "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(business_date, step) DO UPDATE SET "
+        "done = excluded.done, count = excluded.count, done_at_ms = excluded.done_at_ms")
         .bind(1, date.toIso())
         .bind(2, toString(p.step))
         .bind(3, std::int64_t{p.done})
@@ -255,8 +260,9 @@ void SqliteDayStoreTx::setMerchantCarry(MerchantId merchant, std::optional<Money
         return;
     }
     stmt(
-        "INSERT OR REPLACE INTO merchant_carry (merchant_id, currency, amount_minor) VALUES (?1, "
-        "?2, ?3)")
+        "INSERT INTO merchant_carry (merchant_id, currency, amount_minor) VALUES (?1, ?2, ?3) "
+        "ON CONFLICT(merchant_id) DO UPDATE SET currency = excluded.currency, "
+        "amount_minor = excluded.amount_minor")
         .bind(1, merchant)
         .bind(2, cur(*carry))
         .bind(3, carry->minor())
@@ -446,7 +452,9 @@ void SqliteDayStoreTx::insertTrialBalanceRow(Date date, const TrialBalanceRow& r
 }
 
 void SqliteDayStoreTx::saveDayReport(Date date, std::string_view json) {
-    stmt("INSERT OR REPLACE INTO day_report (business_date, body) VALUES (?1, ?2)")
+    stmt(
+        "INSERT INTO day_report (business_date, body) VALUES (?1, ?2) "
+        "ON CONFLICT(business_date) DO UPDATE SET body = excluded.body")
         .bind(1, date.toIso())
         .bind(2, json)
         .run();

@@ -1,5 +1,6 @@
 #include "card_core/store/sqlite_db.h"
 
+#include "card_core/store/pg_db.h"
 #include "ops/log/json_log.h"
 
 #include <sqlite3.h>
@@ -48,14 +49,30 @@ Statement::Statement(sqlite3* db, std::string_view sql) : db_(db) {
           "prepare");
 }
 
-Statement::~Statement() { sqlite3_finalize(stmt_); }
+Statement::Statement(Database& db, std::string_view sql) {
+    if (db.pg() != nullptr) {
+        pg_ = std::make_unique<PgStatement>(*db.pg(), sql);
+        return;
+    }
+    db_ = db.handle();
+    check(db_,
+          sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
+                             SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr),
+          "prepare");
+}
+
+Statement::~Statement() {
+    if (stmt_ != nullptr) sqlite3_finalize(stmt_);
+}
 
 Statement& Statement::bind(int index, std::int64_t value) {
+    if (pg_) return pg_->bindInt(index, value), *this;
     check(db_, sqlite3_bind_int64(stmt_, index, value), "bind");
     return *this;
 }
 
 Statement& Statement::bind(int index, std::string_view value) {
+    if (pg_) return pg_->bindText(index, value), *this;
     // An empty string_view may have a null data pointer, which SQLite would bind as NULL.
     const char* data = value.data() != nullptr ? value.data() : "";
     check(db_,
@@ -65,6 +82,7 @@ Statement& Statement::bind(int index, std::string_view value) {
 }
 
 Statement& Statement::bindBlob(int index, const Bytes& value) {
+    if (pg_) return pg_->bindBlob(index, value), *this;
     if (value.empty()) {
         check(db_, sqlite3_bind_zeroblob(stmt_, index, 0), "bind");
         return *this;
@@ -77,6 +95,7 @@ Statement& Statement::bindBlob(int index, const Bytes& value) {
 }
 
 Statement& Statement::bindNull(int index) {
+    if (pg_) return pg_->bindNull(index), *this;
     check(db_, sqlite3_bind_null(stmt_, index), "bind");
     return *this;
 }
@@ -90,6 +109,7 @@ Statement& Statement::bindOptionalText(int index, const std::optional<std::strin
 }
 
 bool Statement::step() {
+    if (pg_) return pg_->step();
     int rc = sqlite3_step(stmt_);
     if (rc == SQLITE_ROW) return true;
     if (rc == SQLITE_DONE) return false;
@@ -106,11 +126,15 @@ void Statement::run() {
 }
 
 void Statement::reset() {
+    if (pg_) return pg_->reset();
     sqlite3_reset(stmt_);
     sqlite3_clear_bindings(stmt_);
 }
 
-std::int64_t Statement::columnInt(int column) const { return sqlite3_column_int64(stmt_, column); }
+std::int64_t Statement::columnInt(int column) const {
+    if (pg_) return pg_->columnInt(column);
+    return sqlite3_column_int64(stmt_, column);
+}
 
 std::optional<std::int64_t> Statement::columnOptionalInt(int column) const {
     if (columnIsNull(column)) return std::nullopt;
@@ -118,6 +142,7 @@ std::optional<std::int64_t> Statement::columnOptionalInt(int column) const {
 }
 
 std::string Statement::columnText(int column) const {
+    if (pg_) return std::string(pg_->columnView(column));
     const auto* text = sqlite3_column_text(stmt_, column);
     int size = sqlite3_column_bytes(stmt_, column);
     if (text == nullptr) return {};
@@ -125,6 +150,7 @@ std::string Statement::columnText(int column) const {
 }
 
 Bytes Statement::columnBlob(int column) const {
+    if (pg_) return pg_->columnBlob(column);
     const auto* data = static_cast<const std::uint8_t*>(sqlite3_column_blob(stmt_, column));
     int size = sqlite3_column_bytes(stmt_, column);
     if (data == nullptr) return {};
@@ -132,12 +158,17 @@ Bytes Statement::columnBlob(int column) const {
 }
 
 bool Statement::columnIsNull(int column) const {
+    if (pg_) return pg_->columnIsNull(column);
     return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
 }
 
-int Statement::columnCount() const { return sqlite3_column_count(stmt_); }
+int Statement::columnCount() const {
+    if (pg_) return pg_->columnCount();
+    return sqlite3_column_count(stmt_);
+}
 
 std::string_view Statement::columnView(int column) const {
+    if (pg_) return pg_->columnView(column);
     const auto* text = sqlite3_column_text(stmt_, column);
     int size = sqlite3_column_bytes(stmt_, column);
     if (text == nullptr) return {};
@@ -180,9 +211,14 @@ Database::Database(const std::string& path, const Options& options) {
     exec("PRAGMA temp_store=MEMORY");
 }
 
-Database::~Database() { sqlite3_close_v2(db_); }
+Database::Database(std::unique_ptr<PgConnection> pg) : pg_(std::move(pg)) {}
+
+Database::~Database() {
+    if (db_ != nullptr) sqlite3_close_v2(db_);
+}
 
 void Database::exec(std::string_view sql) {
+    if (pg_) return pg_->exec(sql);
     std::string owned(sql);
     char* error = nullptr;
     int rc = sqlite3_exec(db_, owned.c_str(), nullptr, nullptr, &error);
@@ -190,10 +226,22 @@ void Database::exec(std::string_view sql) {
     check(db_, rc, "exec");
 }
 
-std::int64_t Database::lastInsertId() const { return sqlite3_last_insert_rowid(db_); }
-int Database::changes() const { return sqlite3_changes(db_); }
+std::int64_t Database::lastInsertId() const {
+    if (pg_) return pg_->lastInsertId();
+    return sqlite3_last_insert_rowid(db_);
+}
+int Database::changes() const {
+    if (pg_) return pg_->changes();
+    return sqlite3_changes(db_);
+}
+
+bool Database::inTransaction() const {
+    if (pg_) return pg_->inTransaction();
+    return sqlite3_get_autocommit(db_) == 0;
+}
 
 void Database::checkpointPassive() {
+    if (pg_) return;
     int rc = sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
     if (rc != SQLITE_BUSY && rc != SQLITE_LOCKED) check(db_, rc, "checkpoint");
 }

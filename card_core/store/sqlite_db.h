@@ -1,13 +1,18 @@
 #pragma once
 
-// A thin RAII layer over the SQLite C API. The store uses the C API directly rather than
+// A thin RAII layer over the database's C API: SQLite (embedded, the default) or PostgreSQL
+// (libpq, issue 7; card_core/store/pg_db.h). The store uses the C APIs directly rather than
 // Poco::Data: the authorization path runs a handful of cached prepared statements per request,
 // and Poco::Data's per-statement binding objects cost more than the SQL itself there.
+// The adapters write one SQL dialect (SQLite's, `?N` placeholders); on PostgreSQL the statement
+// is rewritten once when it is prepared (pg_db.h says what is rewritten). A Statement or a
+// Database dispatches on its engine with one branch per call, so the SQLite path is unchanged.
 // Every failure throws StorageError (SQLITE_FULL -> StorageFull, else StorageUnavailable).
 
 #include "card_core/domain/store.h"
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,9 +23,18 @@ struct sqlite3_stmt;
 
 namespace yika::store {
 
+enum class Engine { Sqlite, Postgres };
+
+class Database;
+class PgConnection;
+class PgStatement;
+
 class Statement {
   public:
+    // SQLite only (tests and tools that work on a database file).
     Statement(sqlite3* db, std::string_view sql);
+    // On either engine.
+    Statement(Database& db, std::string_view sql);
     ~Statement();
     Statement(const Statement&) = delete;
     Statement& operator=(const Statement&) = delete;
@@ -49,8 +63,9 @@ class Statement {
     std::string_view columnView(int column) const;
 
   private:
-    sqlite3* db_;
+    sqlite3* db_ = nullptr;
     sqlite3_stmt* stmt_ = nullptr;
+    std::unique_ptr<PgStatement> pg_;  // PostgreSQL (then db_ and stmt_ are null)
 };
 
 class Database {
@@ -62,6 +77,8 @@ class Database {
         int busy_timeout_ms = 5000;
     };
     Database(const std::string& path, const Options& options);
+    // A PostgreSQL connection (issue 7).
+    explicit Database(std::unique_ptr<PgConnection> pg);
     ~Database();
     Database(const Database&) = delete;
     Database& operator=(const Database&) = delete;
@@ -69,12 +86,19 @@ class Database {
     void exec(std::string_view sql);
     std::int64_t lastInsertId() const;
     int changes() const;
+    // The SQLite handle; null on PostgreSQL.
     sqlite3* handle() { return db_; }
-    // Runs a passive WAL checkpoint (never blocks writers).
+    // Runs a passive WAL checkpoint (never blocks writers). Nothing on PostgreSQL.
     void checkpointPassive();
+
+    Engine engine() const { return pg_ ? Engine::Postgres : Engine::Sqlite; }
+    // True inside a transaction (also an aborted one on PostgreSQL).
+    bool inTransaction() const;
+    PgConnection* pg() { return pg_.get(); }
 
   private:
     sqlite3* db_ = nullptr;
+    std::unique_ptr<PgConnection> pg_;
 };
 
 // Throws StorageError for a SQLite result code other than OK/ROW/DONE.

@@ -14,6 +14,15 @@ Database::Options writerOptions(const SqliteStoreOptions& o) {
 }  // namespace
 
 SqliteStore::SqliteStore(const SqliteStoreOptions& options) : options_(options) {
+    if (options.engine == Engine::Postgres) {
+        PgOptions w = options.pg;
+        w.read_only = false;
+        auto db = std::make_unique<Database>(std::make_unique<PgConnection>(w));
+        migrate(*db);
+        // No checkpointer: PostgreSQL checkpoints itself.
+        writer_ = std::make_unique<CommitQueue>(std::move(db), nullptr, options.queue);
+        return;
+    }
     auto db = std::make_unique<Database>(options.path, writerOptions(options));
     migrate(*db);
     auto checkpoint_db = std::make_unique<Database>(options.path, writerOptions(options));
@@ -21,6 +30,12 @@ SqliteStore::SqliteStore(const SqliteStoreOptions& options) : options_(options) 
 }
 
 std::unique_ptr<Database> SqliteStore::openReader() const {
+    if (options_.engine == Engine::Postgres) {
+        PgOptions r = options_.pg;
+        r.read_only = true;
+        r.lock_timeout_ms = 0;
+        return std::make_unique<Database>(std::make_unique<PgConnection>(r));
+    }
     Database::Options o;
     o.read_only = true;
     o.cache_pages = 1000;

@@ -226,7 +226,7 @@ void bindTxnFields(Statement& s, const CardTxn& t, int first) {
 
 Statement& SqliteStoreTx::stmt(const char* sql) {
     auto& slot = statements_[sql];
-    if (!slot) slot = std::make_unique<Statement>(db_.handle(), sql);
+    if (!slot) slot = std::make_unique<Statement>(db_, sql);
     slot->reset();
     return *slot;
 }

@@ -17,9 +17,7 @@ class SqliteStoreTxTest : public test::StoreTest {
   protected:
     // A second read-write connection behind the store's back (as an attacker or a careless
     // operator with the sqlite3 shell would have).
-    std::unique_ptr<store::Database> raw() {
-        return std::make_unique<store::Database>(path_, store::Database::Options{});
-    }
+    std::unique_ptr<store::Database> raw() { return openRawConnection(); }
 };
 
 TEST_F(SqliteStoreTxTest, BusinessDateRoundTrips) {

@@ -60,7 +60,7 @@ std::string DayTest::dumpCloseResults(store::Database& db) {
     };
     std::string out;
     for (const char* sql : kQueries) {
-        store::Statement s(db.handle(), sql);
+        store::Statement s(db, sql);
         while (s.step()) {
             for (int c = 0; c < s.columnCount(); ++c) {
                 out += (s.columnIsNull(c) ? std::string("NULL") : s.columnText(c)) + "|";

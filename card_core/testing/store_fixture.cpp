@@ -77,10 +77,9 @@ void StoreTest::SetUp() {
                     std::to_string(::getpid()) + "." + std::to_string(counter++) + ".db"))
                 .string();
     std::filesystem::remove(path_);
-    store::SqliteStoreOptions options;
-    options.path = path_;
-    // Tests need no durability against power loss; skipping the fsync keeps them fast.
-    options.synchronous_full = false;
+    // SQLite in a file, or PostgreSQL in a schema of its own (YIKA_TEST_PG_URL, issue 7).
+    store::SqliteStoreOptions options =
+        sqliteOnly() ? testStoreOptions(path_) : testStoreOptions(path_, pg_schema_);
     store_ = std::make_unique<store::SqliteStore>(options);
     reader_db_ = store_->openReader();
     reader_ = std::make_unique<store::SqliteStoreTx>(*reader_db_);
@@ -93,7 +92,17 @@ void StoreTest::TearDown() {
     reader_.reset();
     reader_db_.reset();
     store_.reset();
+    pg_schema_.reset();
     for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path_ + suffix);
+}
+
+std::unique_ptr<store::Database> StoreTest::openRawConnection() {
+    if (pg_schema_) {
+        store::PgOptions o;
+        o.url = pg_schema_->url();
+        return std::make_unique<store::Database>(std::make_unique<store::PgConnection>(o));
+    }
+    return std::make_unique<store::Database>(path_, store::Database::Options{});
 }
 
 Status StoreTest::runStatus(std::function<Status(StoreTx&)> fn) {
@@ -158,7 +167,7 @@ ProductionBatch StoreTest::batch(BatchId id) {
 }
 
 std::int64_t StoreTest::queryInt(const std::string& sql) {
-    store::Statement s(reader_db_->handle(), sql);
+    store::Statement s(*reader_db_, sql);
     if (!s.step()) {
         ADD_FAILURE() << "no row from " << sql;
         return -1;
@@ -168,7 +177,7 @@ std::int64_t StoreTest::queryInt(const std::string& sql) {
 
 std::vector<LineRow> StoreTest::entryLines(std::string_view event_key) {
     store::Statement s(
-        reader_db_->handle(),
+        *reader_db_,
         "SELECT l.account, l.sub_id, l.debit_minor, l.credit_minor FROM journal_line "
         "l JOIN journal_entry e ON e.id = l.entry_id WHERE e.event_key = ?1 "
         "ORDER BY l.line_no");
@@ -180,7 +189,7 @@ std::vector<LineRow> StoreTest::entryLines(std::string_view event_key) {
 }
 
 std::vector<CardEvent> StoreTest::cardEvents(CardId id) {
-    store::Statement s(reader_db_->handle(),
+    store::Statement s(*reader_db_,
                        "SELECT from_state, to_state, actor_id, reason, at_ms FROM card_event "
                        "WHERE card_id = ?1 ORDER BY id");
     s.bind(1, id);

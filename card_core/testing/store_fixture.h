@@ -17,6 +17,7 @@
 #include "card_core/store/sqlite_store_tx.h"
 #include "card_core/testing/assertions.h"
 #include "card_core/testing/fakes.h"
+#include "card_core/testing/pg_test_db.h"
 
 #include <gtest/gtest.h>
 
@@ -168,6 +169,14 @@ class StoreTest : public ::testing::Test {
     SeededRandom random_{20260302};
     Actor operator_{ActorKind::Operator, "op.wang", Channel::Admin};
     TimestampMs now_ms_ = 0;
+    // A second read-write connection behind the store's back, on the test's engine (as an
+    // attacker or a careless operator with a database shell would have).
+    std::unique_ptr<store::Database> openRawConnection();
+    bool onPostgres() const { return pg_schema_ != nullptr; }
+    // A fixture that tests SQLite itself (its VFS, its files) stays on SQLite (issue 7).
+    virtual bool sqliteOnly() const { return false; }
+
+    std::unique_ptr<PgTestSchema> pg_schema_;  // PostgreSQL runs (issue 7)
     std::unique_ptr<store::SqliteStore> store_;
     std::unique_ptr<store::Database> reader_db_;
     std::unique_ptr<store::SqliteStoreTx> reader_;

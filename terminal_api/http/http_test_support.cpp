@@ -105,8 +105,8 @@ std::optional<HttpKey> FakeTerminalKeys::httpKey(const Terminal& terminal) const
 }
 
 AcceptanceWorld::AcceptanceWorld(WorldOptions options) : dir_(tempDir()) {
-    store::SqliteStoreOptions so;
-    so.path = dir_ + "/yika.db";
+    // SQLite in the folder, or PostgreSQL in a schema of its own (YIKA_TEST_PG_URL, issue 7).
+    store::SqliteStoreOptions so = test::testStoreOptions(dir_ + "/yika.db", pg_schema_);
     so.synchronous_full = options.durable;
     store_ = std::make_unique<store::SqliteStore>(so);
     reader_db_ = store_->openReader();
@@ -122,6 +122,7 @@ AcceptanceWorld::~AcceptanceWorld() {
     reader_.reset();
     reader_db_.reset();
     store_.reset();
+    pg_schema_.reset();
     std::filesystem::remove_all(dir_);
 }
 

@@ -13,6 +13,7 @@
 #include "card_core/domain/policies.h"
 #include "card_core/store/sqlite_store.h"
 #include "card_core/store/sqlite_store_tx.h"
+#include "card_core/testing/pg_test_db.h"
 #include "crypto/card_vault.h"
 #include "crypto/key_ring.h"
 #include "crypto/pin_verifier.h"
@@ -115,6 +116,7 @@ class AcceptanceWorld {
     std::string dir_;
     std::unique_ptr<store::SqliteStore> store_;
     std::mutex reader_mutex_;
+    std::unique_ptr<test::PgTestSchema> pg_schema_;  // PostgreSQL runs (issue 7)
     std::unique_ptr<store::Database> reader_db_;
     std::unique_ptr<store::SqliteStoreTx> reader_;
 };

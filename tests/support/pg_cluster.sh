@@ -3,6 +3,8 @@
 #
 #   tests/support/pg_cluster.sh start DIR [extra postgres -c settings...]   prints the socket dir
 #   tests/support/pg_cluster.sh stop DIR
+#   tests/support/pg_cluster.sh pause DIR    stops the server, keeps the cluster (issue 7 tests)
+#   tests/support/pg_cluster.sh resume DIR   starts it again with the same settings
 #
 # The cluster lives in DIR (data in DIR/data, the Unix socket in DIR), listens on no TCP port,
 # trusts local connections for user `yika`, and is removed by `stop`. PostgreSQL refuses to
@@ -31,8 +33,15 @@ case "$cmd" in
     as_owner "$pg_bin/initdb" -D "$dir/data" -U yika --auth=trust >/dev/null
     opts="-c listen_addresses='' -k $dir"
     for setting in "$@"; do opts="$opts -c $setting"; done
+    echo "$opts" >"$dir/options"
     as_owner "$pg_bin/pg_ctl" -D "$dir/data" -l "$dir/log" -w -o "$opts" start >/dev/null
     echo "$dir"
+    ;;
+  pause)
+    as_owner "$pg_bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null
+    ;;
+  resume)
+    as_owner "$pg_bin/pg_ctl" -D "$dir/data" -l "$dir/log" -w -o "$(cat "$dir/options")" start >/dev/null
     ;;
   stop)
     if [ -f "$dir/data/postmaster.pid" ]; then
@@ -41,7 +50,7 @@ case "$cmd" in
     rm -rf "$dir"
     ;;
   *)
-    echo "usage: $0 start|stop DIR" >&2
+    echo "usage: $0 start|stop|pause|resume DIR" >&2
     exit 2
     ;;
 esac
