@@ -269,14 +269,21 @@ TEST_F(DayApi, ImportBodiesMayBeLargerThanOtherBodiesButNotUnbounded) {
                          {{"Content-Length", std::to_string(limits_.import_bytes_max + 1)}});
     EXPECT_EQ(huge.code(), "payload_too_large");
     // The larger limit is only for a session that may import: without a session, with a forged
-    // token, or as a role that may not import, the same body is refused for its size unread.
-    EXPECT_EQ(anonymous().post("/v1/bank-statements", csvBody(big)).code(), "payload_too_large");
+    // token, or as a role that may not import, a body of that size is refused unread. (The test
+    // announces the size without sending the bytes: a server that answers without reading makes
+    // the kernel reset a connection that still has a body in flight.)
+    const std::vector<std::pair<std::string, std::string>> big_length{
+        {"Content-Length", std::to_string(csvBody(big).size())}};
+    EXPECT_EQ(anonymous().send("POST", "/v1/bank-statements", "", big_length).code(),
+              "payload_too_large");
     EXPECT_EQ(Client(server_->port(), std::string(64, 'a'))
-                  .post("/v1/bank-statements", csvBody(big))
+                  .send("POST", "/v1/bank-statements", "", big_length)
                   .code(),
               "payload_too_large");
-    EXPECT_EQ(as("aud.a").post("/v1/bank-statements", csvBody(big)).code(), "payload_too_large");
-    EXPECT_EQ(as("cs.a").post("/v1/payout-results", csvBody(big)).code(), "payload_too_large");
+    EXPECT_EQ(as("aud.a").send("POST", "/v1/bank-statements", "", big_length).code(),
+              "payload_too_large");
+    EXPECT_EQ(as("cs.a").send("POST", "/v1/payout-results", "", big_length).code(),
+              "payload_too_large");
     // A small body from them still gets the router's own answer (401, 403), audited there.
     EXPECT_EQ(anonymous().post("/v1/bank-statements", csvBody("x")).status, 401);
     EXPECT_EQ(as("aud.a").post("/v1/bank-statements", csvBody("x")).code(), "forbidden");
