@@ -7,6 +7,7 @@
 #include "card_core/domain/reconciliation.h"
 #include "card_core/domain/report_catalog.h"
 #include "card_core/domain/settlement.h"
+#include "card_core/store/pg_db.h"
 
 #include <future>
 
@@ -523,7 +524,13 @@ TEST_F(DayApi, DashboardReadsClosedDaysFromTheirStoredDayReports) {
     EXPECT_EQ(month->getObject(0)->getValue<Poco::Int64>("sales_minor"), 50000);
     // Proof that the closed day's figure is the stored one, not the journal read again: a
     // stored report edited behind the server's back shows through.
-    store::Database rw(world_.store().options().path, store::Database::Options{});
+    // A writable connection of the store's own engine (the test runs on SQLite and PostgreSQL).
+    const store::SqliteStoreOptions& options = world_.store().options();
+    auto db =
+        options.engine == store::Engine::Postgres
+            ? std::make_unique<store::Database>(std::make_unique<store::PgConnection>(options.pg))
+            : std::make_unique<store::Database>(options.path, store::Database::Options{});
+    store::Database& rw = *db;
     rw.exec(
         "UPDATE day_report SET body = replace(body, '\"purchases_minor\":12000', "
         "'\"purchases_minor\":12001') WHERE business_date = '" +
