@@ -138,6 +138,7 @@ class AdminGuiTest : public QObject {
     void invoiceIsIssuedForAnOrder();
     void bankStatementExceptionIsResolved();
     void trialBalanceAndSettlementPrintToPdf();
+    void adjustmentIsApprovedByASecondOperator();
     void screenshots();
     void cleanupTestCase();
 
@@ -808,6 +809,100 @@ void AdminGuiTest::trialBalanceAndSettlementPrintToPdf() {
         QCOMPARE(rows->index(current.row(), 3).data().toString().remove(','),
                  a.toObject().value(QStringLiteral("debits")).toString());
     }
+}
+
+void AdminGuiTest::adjustmentIsApprovedByASecondOperator() {
+    // The ledger through the API: an account's debits on the (open) business date.
+    const QString today = await(finance_->get(QStringLiteral("/v1/day")))
+                              .json.value(QStringLiteral("business_date"))
+                              .toString();
+    QVERIFY(!today.isEmpty());
+    auto debits = [&](const QString& account) -> qint64 {
+        ApiResult tb =
+            await(finance_->get(QStringLiteral("/v1/reports/trial-balance?date=%1").arg(today)));
+        if (!tb.ok()) qFatal("trial balance: %s", qPrintable(tb.error->text()));
+        for (const QJsonValue& a : tb.json.value(QStringLiteral("accounts")).toArray()) {
+            if (a.toObject().value(QStringLiteral("account")).toString() == account)
+                return a.toObject().value(QStringLiteral("debits_minor")).toInteger();
+        }
+        return 0;
+    };
+    const qint64 fee_income_before = debits(QStringLiteral("6001"));
+
+    yika::gui::ApprovalsScreen maker(*finance_, nullptr);
+    maker.applyPermissions();
+    QVERIFY(waitFor(&maker, &yika::gui::Screen::refreshed, [&] { maker.refresh(); }));
+    yika::gui::FormDialog* dialog = maker.openAdjustmentDialog();
+    yika::gui::FormWidget* form = dialog->form();
+    auto edit = [form](const QString& path, const QString& value) {
+        auto* e = qobject_cast<QLineEdit*>(form->editor(path));
+        QVERIFY2(e, qPrintable(path));
+        e->setText(value);
+    };
+    auto choose = [form](const QString& path, const QString& value) {
+        auto* c = qobject_cast<QComboBox*>(form->editor(path));
+        QVERIFY2(c, qPrintable(path));
+        c->setCurrentIndex(c->findData(value));
+        QVERIFY2(c->currentIndex() >= 0, qPrintable(value));
+    };
+    edit(QStringLiteral("reason"), QStringLiteral("fee charged twice to merchant, written off"));
+    // First a merchant sub-account that does not exist: the server's message under that line.
+    choose(QStringLiteral("lines[0].account"), QStringLiteral("2203"));
+    edit(QStringLiteral("lines[0].sub"), QStringLiteral("999999"));
+    choose(QStringLiteral("lines[0].side"), QStringLiteral("debit"));
+    edit(QStringLiteral("lines[0].amount_minor"), QStringLiteral("12.34"));
+    choose(QStringLiteral("lines[1].account"), QStringLiteral("1131"));
+    choose(QStringLiteral("lines[1].side"), QStringLiteral("credit"));
+    edit(QStringLiteral("lines[1].amount_minor"), QStringLiteral("12.34"));
+    QSignalSpy answered(dialog, &yika::gui::FormDialog::submitted);
+    dialog->submit();
+    QVERIFY(answered.wait(kWaitMs));
+    ApiResult refused = answered.at(0).at(0).value<ApiResult>();
+    QVERIFY(!refused.ok());
+    QCOMPARE(refused.error->field, QStringLiteral("lines[0]"));
+    QVERIFY2(refused.error->message.contains(QStringLiteral("no merchant 999999")),
+             qPrintable(refused.error->message));
+    QCOMPARE(form->errorAt(QStringLiteral("lines[0].sub")), refused.error->message);
+    QVERIFY(dialog->isVisible());
+
+    // Corrected: the fee income booked twice is reversed against the fee receivable.
+    choose(QStringLiteral("lines[0].account"), QStringLiteral("6001"));
+    edit(QStringLiteral("lines[0].sub"), QString());
+    dialog->submit();
+    QVERIFY(answered.wait(kWaitMs));
+    ApiResult made = answered.at(1).at(0).value<ApiResult>();
+    QVERIFY2(made.ok(), qPrintable(made.error ? made.error->text() : QString()));
+    QCOMPARE(made.json.value(QStringLiteral("kind")).toString(),
+             QStringLiteral("manual_adjustment"));
+    QCOMPARE(made.json.value(QStringLiteral("state")).toString(), QStringLiteral("PENDING"));
+    const qint64 approval = made.json.value(QStringLiteral("id")).toInteger();
+    QCOMPARE(debits(QStringLiteral("6001")), fee_income_before);  // nothing posted yet
+
+    // It waits in the approvals list; its maker cannot approve it, a second operator can.
+    QVERIFY(waitFor(&maker, &yika::gui::Screen::refreshed, [&] { maker.refresh(); }));
+    QVERIFY(maker.table()->selectWhere(QStringLiteral("id"), approval));
+    QCOMPARE(maker.table()->currentRow().value(QStringLiteral("kind")).toString(),
+             QStringLiteral("manual_adjustment"));
+    QSignalSpy own(&maker, &yika::gui::ApprovalsScreen::decided);
+    maker.decide(approval, true, QString());
+    QVERIFY(own.wait(kWaitMs));
+    QCOMPARE(own.at(0).at(0).value<ApiResult>().error->code,
+             QStringLiteral("maker_checker_violation"));
+    QCOMPARE(debits(QStringLiteral("6001")), fee_income_before);
+
+    yika::gui::ApprovalsScreen checker(*admin_, nullptr);
+    QVERIFY(waitFor(&checker, &yika::gui::Screen::refreshed, [&] { checker.refresh(); }));
+    QVERIFY(checker.table()->selectWhere(QStringLiteral("id"), approval));
+    QSignalSpy decided(&checker, &yika::gui::ApprovalsScreen::decided);
+    checker.decide(approval, true, QStringLiteral("checked against the merchant's invoice"));
+    QVERIFY(decided.wait(kWaitMs));
+    ApiResult approved = decided.at(0).at(0).value<ApiResult>();
+    QVERIFY2(approved.ok(), qPrintable(approved.error ? approved.error->text() : QString()));
+    QCOMPARE(approved.json.value(QStringLiteral("state")).toString(), QStringLiteral("EXECUTED"));
+    QVERIFY(approved.json.value(QStringLiteral("result"))
+                .toString()
+                .startsWith(QStringLiteral("entry:")));
+    QCOMPARE(debits(QStringLiteral("6001")), fee_income_before + 1234);
 }
 
 void AdminGuiTest::screenshots() {
