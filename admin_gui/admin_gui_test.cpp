@@ -133,6 +133,7 @@ class AdminGuiTest : public QObject {
     void cardLookupShowsOnlyTheMaskedNumber();
     void freezeAndUnfreezeChangeTheCardState();
     void terminalKeyIsShownOnceInADialog();
+    void merchantGroupIsCreatedAndScopesANewProduct();
     void dayCloseRunsWithItsProgressDialog();
     void payoutReleaseIsApprovedByASecondOperatorThenDownloaded();
     void invoiceIsIssuedForAnOrder();
@@ -601,6 +602,91 @@ void AdminGuiTest::terminalKeyIsShownOnceInADialog() {
     QVERIFY(!again.body.contains(key.toLatin1()));
     box->accept();
     QVERIFY(screen.lastKeyText().isEmpty());
+}
+
+void AdminGuiTest::merchantGroupIsCreatedAndScopesANewProduct() {
+    yika::gui::MerchantsScreen merchants(*admin_, nullptr);
+    QVERIFY(waitFor(&merchants, &yika::gui::Screen::refreshed, [&] { merchants.refresh(); }));
+    const int groups_before = merchants.groups()->proxy()->rowCount();
+    yika::gui::FormDialog* group_dialog = merchants.openGroupDialog();
+    qobject_cast<QLineEdit*>(group_dialog->form()->editor(QStringLiteral("code")))
+        ->setText(QStringLiteral("GUI-MALL"));
+    qobject_cast<QLineEdit*>(group_dialog->form()->editor(QStringLiteral("name")))
+        ->setText(QStringLiteral("Mall tenants 商场商户"));
+    QSignalSpy group_made(group_dialog, &yika::gui::FormDialog::submitted);
+    QSignalSpy reloaded(&merchants, &yika::gui::Screen::refreshed);
+    group_dialog->submit();
+    QVERIFY(group_made.wait(kWaitMs));
+    ApiResult group = group_made.at(0).at(0).value<ApiResult>();
+    QVERIFY2(group.ok(), qPrintable(group.error ? group.error->text() : QString()));
+    const qint64 group_id = group.json.value(QStringLiteral("id")).toInteger();
+    QVERIFY(group_id > 0);
+    QVERIFY(reloaded.count() > 0 || reloaded.wait(kWaitMs));
+    QCOMPARE(merchants.groups()->proxy()->rowCount(), groups_before + 1);
+    QVERIFY(merchants.groups()->selectWhere(QStringLiteral("id"), group_id));
+    QCOMPARE(merchants.groups()->currentRow().value(QStringLiteral("code")).toString(),
+             QStringLiteral("GUI-MALL"));
+
+    // A product limited to that group, with every field of the product body.
+    yika::gui::ProductsScreen products(*iss_a_, nullptr);
+    QVERIFY(waitFor(&products, &yika::gui::Screen::refreshed, [&] { products.refresh(); }));
+    const int products_before = products.table()->proxy()->rowCount();
+    yika::gui::FormDialog* dialog = products.openProductDialog();
+    yika::gui::FormWidget* form = dialog->form();
+    auto edit = [form](const QString& path, const QString& value) {
+        auto* e = qobject_cast<QLineEdit*>(form->editor(path));
+        QVERIFY2(e, qPrintable(path));
+        e->setText(value);
+    };
+    edit(QStringLiteral("code"), QStringLiteral("MALL-NAMED"));
+    edit(QStringLiteral("name"), QStringLiteral("Mall card 商场卡"));
+    edit(QStringLiteral("bin"), QStringLiteral("62399901"));
+    edit(QStringLiteral("pan_length"), QStringLiteral("19"));
+    qobject_cast<QCheckBox*>(form->editor(QStringLiteral("reloadable")))->setChecked(true);
+    edit(QStringLiteral("max_balance_minor"), QStringLiteral("3000.00"));
+    edit(QStringLiteral("purchase_max_minor"), QStringLiteral("800.00"));
+    edit(QStringLiteral("daily_spend_max_minor"), QStringLiteral("1500.00"));
+    edit(QStringLiteral("daily_count_max"), QStringLiteral("12"));
+    edit(QStringLiteral("pin_threshold_daily_minor"), QStringLiteral("300.00"));
+    QSignalSpy answered(dialog, &yika::gui::FormDialog::submitted);
+
+    // A malformed load amount is caught before any request.
+    edit(QStringLiteral("load_amounts_minor"), QStringLiteral("100, 200.005"));
+    dialog->submit();
+    QVERIFY(
+        form->errorAt(QStringLiteral("load_amounts_minor")).contains(QStringLiteral("200.005")));
+    QCOMPARE(answered.count(), 0);
+
+    // A group that does not exist: the server's message under the scope field.
+    edit(QStringLiteral("load_amounts_minor"), QStringLiteral("100, 200，500.00"));
+    edit(QStringLiteral("scope_group_id"), QStringLiteral("999999"));
+    dialog->submit();
+    QVERIFY(answered.wait(kWaitMs));
+    ApiResult refused = answered.at(0).at(0).value<ApiResult>();
+    QVERIFY(!refused.ok());
+    QCOMPARE(refused.error->field, QStringLiteral("scope_group_id"));
+    QCOMPARE(form->errorAt(QStringLiteral("scope_group_id")), refused.error->message);
+
+    edit(QStringLiteral("scope_group_id"), QString::number(group_id));
+    QSignalSpy listed(&products, &yika::gui::Screen::refreshed);
+    dialog->submit();
+    QVERIFY(answered.wait(kWaitMs));
+    ApiResult made = answered.at(1).at(0).value<ApiResult>();
+    QVERIFY2(made.ok(), qPrintable(made.error ? made.error->text() : QString()));
+    const QJsonObject p = made.json;
+    QCOMPARE(p.value(QStringLiteral("pan_length")).toInteger(), 19);
+    QCOMPARE(p.value(QStringLiteral("reloadable")).toBool(), true);
+    QCOMPARE(p.value(QStringLiteral("max_balance_minor")).toInteger(), 300000);
+    QCOMPARE(p.value(QStringLiteral("validity_months")).toInteger(), 0);  // named: no expiry
+    QCOMPARE(p.value(QStringLiteral("load_amounts_minor")).toArray(),
+             (QJsonArray{10000, 20000, 50000}));
+    QCOMPARE(p.value(QStringLiteral("purchase_max_minor")).toInteger(), 80000);
+    QCOMPARE(p.value(QStringLiteral("daily_spend_max_minor")).toInteger(), 150000);
+    QCOMPARE(p.value(QStringLiteral("daily_count_max")).toInteger(), 12);
+    QCOMPARE(p.value(QStringLiteral("pin_threshold_daily_minor")).toInteger(), 30000);
+    QCOMPARE(p.value(QStringLiteral("scope_group_id")).toInteger(), group_id);
+    QVERIFY(listed.count() > 0 || listed.wait(kWaitMs));
+    QCOMPARE(products.table()->proxy()->rowCount(), products_before + 1);
 }
 
 void AdminGuiTest::dayCloseRunsWithItsProgressDialog() {

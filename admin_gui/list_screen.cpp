@@ -8,6 +8,7 @@
 #include <QLineEdit>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QVBoxLayout>
 
 namespace yika::gui {
@@ -70,6 +71,39 @@ FormDialog* ProductsScreen::openProductDialog() {
     f->addBool(QStringLiteral("reloadable"), tr("可充值 Reloadable"));
     f->addMoney(QStringLiteral("max_balance_minor"), tr("余额上限 Max balance (元)"), false);
     f->addInteger(QStringLiteral("validity_months"), tr("有效期(月) Validity months"), false);
+    // Empty limits take the design's defaults for a named or anonymous product (the server's).
+    f->addText(QStringLiteral("load_amounts_minor"),
+               tr("面值 Load amounts (元, 逗号分隔 comma-separated)"), false,
+               tr("空=任意 empty: any amount"));
+    f->addMoney(QStringLiteral("purchase_max_minor"), tr("单笔消费上限 Purchase max (元)"), false);
+    f->addMoney(QStringLiteral("daily_spend_max_minor"), tr("日消费上限 Daily spend max (元)"),
+                false);
+    f->addInteger(QStringLiteral("daily_count_max"), tr("日消费笔数上限 Daily count max"), false);
+    f->addMoney(QStringLiteral("pin_threshold_daily_minor"),
+                tr("免密日累计上限 PIN threshold per day (元)"), false);
+    f->addInteger(QStringLiteral("scope_group_id"),
+                  tr("适用商户组 Scope group id (空=全网 empty: whole network)"), false);
+    // The load amounts are one text field here and an array of fen in the body.
+    dialog->setAdjust([f](QJsonObject& body) {
+        const QString text = body.take(QStringLiteral("load_amounts_minor")).toString();
+        if (text.isEmpty()) return true;
+        QJsonArray amounts;
+        for (const QString& part :
+             text.split(QRegularExpression(QStringLiteral("[,，\\s]+")), Qt::SkipEmptyParts)) {
+            auto minor = parseYuan(part);
+            if (!minor) {
+                f->showError(ApiError{0, QStringLiteral("invalid_amount"),
+                                      tr("金额格式：元，最多两位小数 Amount in yuan, at most 2 "
+                                         "decimals: %1")
+                                          .arg(part),
+                                      QStringLiteral("load_amounts_minor")});
+                return false;
+            }
+            amounts.append(*minor);
+        }
+        body.insert(QStringLiteral("load_amounts_minor"), amounts);
+        return true;
+    });
     connect(dialog, &FormDialog::submitted, this, [this](const ApiResult& r) {
         if (r.ok()) refresh();
     });
