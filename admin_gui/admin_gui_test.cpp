@@ -132,6 +132,7 @@ class AdminGuiTest : public QObject {
     void generatedBatchIsDownloadedExportedAndReceived();
     void cardLookupShowsOnlyTheMaskedNumber();
     void freezeAndUnfreezeChangeTheCardState();
+    void replaceExtendAndRedeemThroughTheCardScreen();
     void terminalKeyIsShownOnceInADialog();
     void merchantGroupIsCreatedAndScopesANewProduct();
     void dayCloseRunsWithItsProgressDialog();
@@ -572,6 +573,91 @@ void AdminGuiTest::freezeAndUnfreezeChangeTheCardState() {
     QVERIFY(unfrozen_shown.count() > 0 || unfrozen_shown.wait(kWaitMs));
     QCOMPARE(screen.card().value(QStringLiteral("state")).toString(), QStringLiteral("ACTIVE"));
     QVERIFY(screen.shownText().contains(QStringLiteral("ACTIVE")));
+}
+
+void AdminGuiTest::replaceExtendAndRedeemThroughTheCardScreen() {
+    // The company's named cards are the demo's 3rd to 22nd (the first two are Zhang San's).
+    yika::gui::CardsScreen screen(*service_, nullptr);
+    QVERIFY(waitFor(&screen, &yika::gui::CardsScreen::cardShown,
+                    [&] { screen.lookupNumber(demo_card_numbers_.at(5)); }));
+    const QJsonObject old_card = screen.card();
+    QCOMPARE(old_card.value(QStringLiteral("state")).toString(), QStringLiteral("ACTIVE"));
+    const qint64 old_id = old_card.value(QStringLiteral("id")).toInteger();
+    const qint64 balance = old_card.value(QStringLiteral("balance_minor")).toInteger();
+    QVERIFY(balance > 0);
+
+    // A free card of the same product: from the end of the card's production batch.
+    ApiResult batch =
+        await(service_->get(QStringLiteral("/v1/batches/%1")
+                                .arg(old_card.value(QStringLiteral("batch_id")).toInteger())));
+    QVERIFY(batch.ok());
+    qint64 new_id = 0;
+    for (qint64 id = batch.json.value(QStringLiteral("last_card_id")).toInteger();
+         id >= batch.json.value(QStringLiteral("first_card_id")).toInteger() && new_id == 0; --id) {
+        ApiResult c = await(service_->get(QStringLiteral("/v1/cards/%1").arg(id)));
+        if (c.json.value(QStringLiteral("state")).toString() == QStringLiteral("IN_STOCK") &&
+            c.json.value(QStringLiteral("order_id")).isNull())
+            new_id = id;
+    }
+    QVERIFY(new_id > 0);
+
+    // Replace (换卡): the whole balance moves to the new card, which the screen then shows.
+    QSignalSpy replaced(&screen, &yika::gui::CardsScreen::serviced);
+    QSignalSpy shown(&screen, &yika::gui::CardsScreen::cardShown);
+    screen.replace(new_id);
+    QVERIFY(replaced.wait(kWaitMs));
+    ApiResult r = replaced.at(0).at(0).value<ApiResult>();
+    QVERIFY2(r.ok(), qPrintable(r.error ? r.error->text() : QString()));
+    QVERIFY(shown.count() > 0 || shown.wait(kWaitMs));
+    QCOMPARE(screen.card().value(QStringLiteral("id")).toInteger(), new_id);
+    QCOMPARE(screen.card().value(QStringLiteral("state")).toString(), QStringLiteral("ACTIVE"));
+    QCOMPARE(screen.card().value(QStringLiteral("balance_minor")).toInteger(), balance);
+    ApiResult old_after = await(service_->get(QStringLiteral("/v1/cards/%1").arg(old_id)));
+    QCOMPARE(old_after.json.value(QStringLiteral("state")).toString(), QStringLiteral("CLOSED"));
+    QCOMPARE(old_after.json.value(QStringLiteral("balance_minor")).toInteger(), 0);
+
+    // Extend (延期) is for EXPIRED cards only (the demo has none): the server's refusal is
+    // reported and the card stays as it was.
+    QSignalSpy extended(&screen, &yika::gui::CardsScreen::serviced);
+    screen.service(QStringLiteral("extend"));
+    QVERIFY(extended.wait(kWaitMs));
+    ApiResult e = extended.at(0).at(0).value<ApiResult>();
+    QVERIFY(!e.ok());
+    QVERIFY2(e.error->message.contains(QStringLiteral("only an EXPIRED card")),
+             qPrintable(e.error->text()));
+    ApiResult still = await(service_->get(QStringLiteral("/v1/cards/%1").arg(new_id)));
+    QCOMPARE(still.json.value(QStringLiteral("state")).toString(), QStringLiteral("ACTIVE"));
+
+    // Redeem (赎回): Zhang San's named card, by him, but bought today (redemption opens
+    // sale.redemption_months_min months after the sale): refused in the dialog, nothing moves.
+    QVERIFY(waitFor(&screen, &yika::gui::CardsScreen::cardShown,
+                    [&] { screen.lookupNumber(demo_card_numbers_.at(1)); }));
+    const qint64 redeem_id = screen.card().value(QStringLiteral("id")).toInteger();
+    const qint64 redeem_balance = screen.card().value(QStringLiteral("balance_minor")).toInteger();
+    yika::gui::FormDialog* dialog = screen.openRedeemDialog();
+    qobject_cast<QLineEdit*>(dialog->form()->editor(QStringLiteral("buyer.id_number")))
+        ->setText(QStringLiteral("110105194912310021"));  // not the buyer
+    QSignalSpy redeemed(dialog, &yika::gui::FormDialog::submitted);
+    dialog->submit();
+    QVERIFY(redeemed.wait(kWaitMs));
+    ApiResult stranger = redeemed.at(0).at(0).value<ApiResult>();
+    QVERIFY(!stranger.ok());
+    QVERIFY2(dialog->form()->generalError().contains(QStringLiteral("only the buyer")),
+             qPrintable(dialog->form()->generalError()));
+    qobject_cast<QLineEdit*>(dialog->form()->editor(QStringLiteral("buyer.id_number")))
+        ->setText(QStringLiteral("11010519491231002X"));  // Zhang San
+    dialog->submit();
+    QVERIFY(redeemed.wait(kWaitMs));
+    ApiResult early = redeemed.at(1).at(0).value<ApiResult>();
+    QVERIFY(!early.ok());
+    QVERIFY2(early.error->message.contains(QStringLiteral("months after purchase")),
+             qPrintable(early.error->text()));
+    QVERIFY(dialog->form()->generalError().contains(early.error->message));
+    QVERIFY(dialog->isVisible());
+    ApiResult card = await(service_->get(QStringLiteral("/v1/cards/%1").arg(redeem_id)));
+    QCOMPARE(card.json.value(QStringLiteral("state")).toString(), QStringLiteral("ACTIVE"));
+    QCOMPARE(card.json.value(QStringLiteral("balance_minor")).toInteger(), redeem_balance);
+    dialog->close();
 }
 
 void AdminGuiTest::terminalKeyIsShownOnceInADialog() {
