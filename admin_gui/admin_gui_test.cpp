@@ -304,6 +304,12 @@ void AdminGuiTest::buttonsFollowThePermissions() {
     QVERIFY(!enabled(issuance.cards(), QStringLiteral("Freeze")));
     QVERIFY(!enabled(issuance.orders(), QStringLiteral("New order")));
     QVERIFY(enabled(service.orders(), QStringLiteral("New order")));
+    // Adjustments are finance's request; merchant groups need merchant_write (not issuance's).
+    yika::gui::MainWindow finance(*finance_);
+    QVERIFY(enabled(finance.approvals(), QStringLiteral("Manual adjustment")));
+    QVERIFY(!enabled(service.approvals(), QStringLiteral("Manual adjustment")));
+    QVERIFY(enabled(finance.merchants(), QStringLiteral("New group")));
+    QVERIFY(!enabled(issuance.merchants(), QStringLiteral("New group")));
 }
 
 void AdminGuiTest::dashboardFiguresEqualTheApi() {
