@@ -132,12 +132,15 @@ class AdminGuiTest : public QObject {
     void generatedBatchIsDownloadedExportedAndReceived();
     void cardLookupShowsOnlyTheMaskedNumber();
     void freezeAndUnfreezeChangeTheCardState();
+    void replaceExtendAndRedeemThroughTheCardScreen();
     void terminalKeyIsShownOnceInADialog();
+    void merchantGroupIsCreatedAndScopesANewProduct();
     void dayCloseRunsWithItsProgressDialog();
     void payoutReleaseIsApprovedByASecondOperatorThenDownloaded();
     void invoiceIsIssuedForAnOrder();
     void bankStatementExceptionIsResolved();
     void trialBalanceAndSettlementPrintToPdf();
+    void adjustmentIsApprovedByASecondOperator();
     void screenshots();
     void cleanupTestCase();
 
@@ -301,6 +304,12 @@ void AdminGuiTest::buttonsFollowThePermissions() {
     QVERIFY(!enabled(issuance.cards(), QStringLiteral("Freeze")));
     QVERIFY(!enabled(issuance.orders(), QStringLiteral("New order")));
     QVERIFY(enabled(service.orders(), QStringLiteral("New order")));
+    // Adjustments are finance's request; merchant groups need merchant_write (not issuance's).
+    yika::gui::MainWindow finance(*finance_);
+    QVERIFY(enabled(finance.approvals(), QStringLiteral("Manual adjustment")));
+    QVERIFY(!enabled(service.approvals(), QStringLiteral("Manual adjustment")));
+    QVERIFY(enabled(finance.merchants(), QStringLiteral("New group")));
+    QVERIFY(!enabled(issuance.merchants(), QStringLiteral("New group")));
 }
 
 void AdminGuiTest::dashboardFiguresEqualTheApi() {
@@ -572,6 +581,106 @@ void AdminGuiTest::freezeAndUnfreezeChangeTheCardState() {
     QVERIFY(screen.shownText().contains(QStringLiteral("ACTIVE")));
 }
 
+void AdminGuiTest::replaceExtendAndRedeemThroughTheCardScreen() {
+    // A sold card of the demo (which one does not matter: its product's batch has stock).
+    yika::gui::CardsScreen screen(*service_, nullptr);
+    QVERIFY(waitFor(&screen, &yika::gui::CardsScreen::cardShown,
+                    [&] { screen.lookupNumber(demo_card_numbers_.at(5)); }));
+    const QJsonObject old_card = screen.card();
+    QCOMPARE(old_card.value(QStringLiteral("state")).toString(), QStringLiteral("ACTIVE"));
+    const qint64 old_id = old_card.value(QStringLiteral("id")).toInteger();
+    const qint64 balance = old_card.value(QStringLiteral("balance_minor")).toInteger();
+    QVERIFY(balance > 0);
+
+    // A free card of the same product: from the end of the card's production batch.
+    ApiResult batch =
+        await(service_->get(QStringLiteral("/v1/batches/%1")
+                                .arg(old_card.value(QStringLiteral("batch_id")).toInteger())));
+    QVERIFY(batch.ok());
+    qint64 new_id = 0;
+    for (qint64 id = batch.json.value(QStringLiteral("last_card_id")).toInteger();
+         id >= batch.json.value(QStringLiteral("first_card_id")).toInteger() && new_id == 0; --id) {
+        ApiResult c = await(service_->get(QStringLiteral("/v1/cards/%1").arg(id)));
+        if (c.json.value(QStringLiteral("state")).toString() == QStringLiteral("IN_STOCK") &&
+            c.json.value(QStringLiteral("order_id")).isNull())
+            new_id = id;
+    }
+    QVERIFY(new_id > 0);
+
+    // Replace (换卡): the whole balance moves to the new card, which the screen then shows.
+    QSignalSpy replaced(&screen, &yika::gui::CardsScreen::serviced);
+    QSignalSpy shown(&screen, &yika::gui::CardsScreen::cardShown);
+    screen.replace(new_id);
+    QVERIFY(replaced.wait(kWaitMs));
+    ApiResult r = replaced.at(0).at(0).value<ApiResult>();
+    QVERIFY2(r.ok(), qPrintable(r.error ? r.error->text() : QString()));
+    QVERIFY(shown.count() > 0 || shown.wait(kWaitMs));
+    QCOMPARE(screen.card().value(QStringLiteral("id")).toInteger(), new_id);
+    QCOMPARE(screen.card().value(QStringLiteral("state")).toString(), QStringLiteral("ACTIVE"));
+    QCOMPARE(screen.card().value(QStringLiteral("balance_minor")).toInteger(), balance);
+    ApiResult old_after = await(service_->get(QStringLiteral("/v1/cards/%1").arg(old_id)));
+    QCOMPARE(old_after.json.value(QStringLiteral("state")).toString(), QStringLiteral("CLOSED"));
+    QCOMPARE(old_after.json.value(QStringLiteral("balance_minor")).toInteger(), 0);
+
+    // Extend (延期) is for EXPIRED cards only (the demo has none): the server's refusal is
+    // reported and the card stays as it was.
+    QSignalSpy extended(&screen, &yika::gui::CardsScreen::serviced);
+    screen.service(QStringLiteral("extend"));
+    QVERIFY(extended.wait(kWaitMs));
+    ApiResult e = extended.at(0).at(0).value<ApiResult>();
+    QVERIFY(!e.ok());
+    QVERIFY2(e.error->message.contains(QStringLiteral("only an EXPIRED card")),
+             qPrintable(e.error->text()));
+    ApiResult still = await(service_->get(QStringLiteral("/v1/cards/%1").arg(new_id)));
+    QCOMPARE(still.json.value(QStringLiteral("state")).toString(), QStringLiteral("ACTIVE"));
+
+    // Redeem (赎回): Zhang San's named card, by him, but bought today (redemption opens
+    // sale.redemption_months_min months after the sale): refused in the dialog, nothing moves.
+    // His card is found through his order (the demo file's order is not the orders').
+    ApiResult orders = await(service_->get(QStringLiteral("/v1/orders")));
+    qint64 his_card = 0;
+    for (const QJsonValue& o : orders.json.value(QStringLiteral("items")).toArray()) {
+        if (!yika::gui::JsonTableModel::valueAt(o.toObject(), QStringLiteral("buyer.name"))
+                 .toString()
+                 .startsWith(QStringLiteral("Zhang San")))
+            continue;
+        for (const QJsonValue& id : o.toObject().value(QStringLiteral("card_ids")).toArray()) {
+            ApiResult c = await(service_->get(QStringLiteral("/v1/cards/%1").arg(id.toInteger())));
+            if (c.json.value(QStringLiteral("state")).toString() == QStringLiteral("ACTIVE"))
+                his_card = id.toInteger();
+        }
+    }
+    QVERIFY(his_card > 0);
+    QVERIFY(
+        waitFor(&screen, &yika::gui::CardsScreen::cardShown, [&] { screen.lookupId(his_card); }));
+    const qint64 redeem_id = screen.card().value(QStringLiteral("id")).toInteger();
+    const qint64 redeem_balance = screen.card().value(QStringLiteral("balance_minor")).toInteger();
+    yika::gui::FormDialog* dialog = screen.openRedeemDialog();
+    qobject_cast<QLineEdit*>(dialog->form()->editor(QStringLiteral("buyer.id_number")))
+        ->setText(QStringLiteral("110105194912310021"));  // not the buyer
+    QSignalSpy redeemed(dialog, &yika::gui::FormDialog::submitted);
+    dialog->submit();
+    QVERIFY(redeemed.wait(kWaitMs));
+    ApiResult stranger = redeemed.at(0).at(0).value<ApiResult>();
+    QVERIFY(!stranger.ok());
+    QVERIFY2(dialog->form()->generalError().contains(QStringLiteral("only the buyer")),
+             qPrintable(dialog->form()->generalError()));
+    qobject_cast<QLineEdit*>(dialog->form()->editor(QStringLiteral("buyer.id_number")))
+        ->setText(QStringLiteral("11010519491231002X"));  // Zhang San
+    dialog->submit();
+    QVERIFY(redeemed.wait(kWaitMs));
+    ApiResult early = redeemed.at(1).at(0).value<ApiResult>();
+    QVERIFY(!early.ok());
+    QVERIFY2(early.error->message.contains(QStringLiteral("months after purchase")),
+             qPrintable(early.error->text()));
+    QVERIFY(dialog->form()->generalError().contains(early.error->message));
+    QVERIFY(dialog->isVisible());
+    ApiResult card = await(service_->get(QStringLiteral("/v1/cards/%1").arg(redeem_id)));
+    QCOMPARE(card.json.value(QStringLiteral("state")).toString(), QStringLiteral("ACTIVE"));
+    QCOMPARE(card.json.value(QStringLiteral("balance_minor")).toInteger(), redeem_balance);
+    dialog->close();
+}
+
 void AdminGuiTest::terminalKeyIsShownOnceInADialog() {
     yika::gui::MerchantsScreen screen(*admin_, nullptr);
     QVERIFY(waitFor(&screen, &yika::gui::Screen::refreshed, [&] { screen.refresh(); }));
@@ -600,6 +709,91 @@ void AdminGuiTest::terminalKeyIsShownOnceInADialog() {
     QVERIFY(!again.body.contains(key.toLatin1()));
     box->accept();
     QVERIFY(screen.lastKeyText().isEmpty());
+}
+
+void AdminGuiTest::merchantGroupIsCreatedAndScopesANewProduct() {
+    yika::gui::MerchantsScreen merchants(*admin_, nullptr);
+    QVERIFY(waitFor(&merchants, &yika::gui::Screen::refreshed, [&] { merchants.refresh(); }));
+    const int groups_before = merchants.groups()->proxy()->rowCount();
+    yika::gui::FormDialog* group_dialog = merchants.openGroupDialog();
+    qobject_cast<QLineEdit*>(group_dialog->form()->editor(QStringLiteral("code")))
+        ->setText(QStringLiteral("GUI-MALL"));
+    qobject_cast<QLineEdit*>(group_dialog->form()->editor(QStringLiteral("name")))
+        ->setText(QStringLiteral("Mall tenants 商场商户"));
+    QSignalSpy group_made(group_dialog, &yika::gui::FormDialog::submitted);
+    QSignalSpy reloaded(&merchants, &yika::gui::Screen::refreshed);
+    group_dialog->submit();
+    QVERIFY(group_made.wait(kWaitMs));
+    ApiResult group = group_made.at(0).at(0).value<ApiResult>();
+    QVERIFY2(group.ok(), qPrintable(group.error ? group.error->text() : QString()));
+    const qint64 group_id = group.json.value(QStringLiteral("id")).toInteger();
+    QVERIFY(group_id > 0);
+    QVERIFY(reloaded.count() > 0 || reloaded.wait(kWaitMs));
+    QCOMPARE(merchants.groups()->proxy()->rowCount(), groups_before + 1);
+    QVERIFY(merchants.groups()->selectWhere(QStringLiteral("id"), group_id));
+    QCOMPARE(merchants.groups()->currentRow().value(QStringLiteral("code")).toString(),
+             QStringLiteral("GUI-MALL"));
+
+    // A product limited to that group, with every field of the product body.
+    yika::gui::ProductsScreen products(*iss_a_, nullptr);
+    QVERIFY(waitFor(&products, &yika::gui::Screen::refreshed, [&] { products.refresh(); }));
+    const int products_before = products.table()->proxy()->rowCount();
+    yika::gui::FormDialog* dialog = products.openProductDialog();
+    yika::gui::FormWidget* form = dialog->form();
+    auto edit = [form](const QString& path, const QString& value) {
+        auto* e = qobject_cast<QLineEdit*>(form->editor(path));
+        QVERIFY2(e, qPrintable(path));
+        e->setText(value);
+    };
+    edit(QStringLiteral("code"), QStringLiteral("MALL-NAMED"));
+    edit(QStringLiteral("name"), QStringLiteral("Mall card 商场卡"));
+    edit(QStringLiteral("bin"), QStringLiteral("62399901"));
+    edit(QStringLiteral("pan_length"), QStringLiteral("19"));
+    qobject_cast<QCheckBox*>(form->editor(QStringLiteral("reloadable")))->setChecked(true);
+    edit(QStringLiteral("max_balance_minor"), QStringLiteral("3000.00"));
+    edit(QStringLiteral("purchase_max_minor"), QStringLiteral("800.00"));
+    edit(QStringLiteral("daily_spend_max_minor"), QStringLiteral("1500.00"));
+    edit(QStringLiteral("daily_count_max"), QStringLiteral("12"));
+    edit(QStringLiteral("pin_threshold_daily_minor"), QStringLiteral("300.00"));
+    QSignalSpy answered(dialog, &yika::gui::FormDialog::submitted);
+
+    // A malformed load amount is caught before any request.
+    edit(QStringLiteral("load_amounts_minor"), QStringLiteral("100, 200.005"));
+    dialog->submit();
+    QVERIFY(
+        form->errorAt(QStringLiteral("load_amounts_minor")).contains(QStringLiteral("200.005")));
+    QCOMPARE(answered.count(), 0);
+
+    // A group that does not exist: the server's message under the scope field.
+    edit(QStringLiteral("load_amounts_minor"), QStringLiteral("100, 200，500.00"));
+    edit(QStringLiteral("scope_group_id"), QStringLiteral("999999"));
+    dialog->submit();
+    QVERIFY(answered.wait(kWaitMs));
+    ApiResult refused = answered.at(0).at(0).value<ApiResult>();
+    QVERIFY(!refused.ok());
+    QCOMPARE(refused.error->field, QStringLiteral("scope_group_id"));
+    QCOMPARE(form->errorAt(QStringLiteral("scope_group_id")), refused.error->message);
+
+    edit(QStringLiteral("scope_group_id"), QString::number(group_id));
+    QSignalSpy listed(&products, &yika::gui::Screen::refreshed);
+    dialog->submit();
+    QVERIFY(answered.wait(kWaitMs));
+    ApiResult made = answered.at(1).at(0).value<ApiResult>();
+    QVERIFY2(made.ok(), qPrintable(made.error ? made.error->text() : QString()));
+    const QJsonObject p = made.json;
+    QCOMPARE(p.value(QStringLiteral("pan_length")).toInteger(), 19);
+    QCOMPARE(p.value(QStringLiteral("reloadable")).toBool(), true);
+    QCOMPARE(p.value(QStringLiteral("max_balance_minor")).toInteger(), 300000);
+    QCOMPARE(p.value(QStringLiteral("validity_months")).toInteger(), 0);  // named: no expiry
+    QCOMPARE(p.value(QStringLiteral("load_amounts_minor")).toArray(),
+             (QJsonArray{10000, 20000, 50000}));
+    QCOMPARE(p.value(QStringLiteral("purchase_max_minor")).toInteger(), 80000);
+    QCOMPARE(p.value(QStringLiteral("daily_spend_max_minor")).toInteger(), 150000);
+    QCOMPARE(p.value(QStringLiteral("daily_count_max")).toInteger(), 12);
+    QCOMPARE(p.value(QStringLiteral("pin_threshold_daily_minor")).toInteger(), 30000);
+    QCOMPARE(p.value(QStringLiteral("scope_group_id")).toInteger(), group_id);
+    QVERIFY(listed.count() > 0 || listed.wait(kWaitMs));
+    QCOMPARE(products.table()->proxy()->rowCount(), products_before + 1);
 }
 
 void AdminGuiTest::dayCloseRunsWithItsProgressDialog() {
@@ -808,6 +1002,100 @@ void AdminGuiTest::trialBalanceAndSettlementPrintToPdf() {
         QCOMPARE(rows->index(current.row(), 3).data().toString().remove(','),
                  a.toObject().value(QStringLiteral("debits")).toString());
     }
+}
+
+void AdminGuiTest::adjustmentIsApprovedByASecondOperator() {
+    // The ledger through the API: an account's debits on the (open) business date.
+    const QString today = await(finance_->get(QStringLiteral("/v1/day")))
+                              .json.value(QStringLiteral("business_date"))
+                              .toString();
+    QVERIFY(!today.isEmpty());
+    auto debits = [&](const QString& account) -> qint64 {
+        ApiResult tb =
+            await(finance_->get(QStringLiteral("/v1/reports/trial-balance?date=%1").arg(today)));
+        if (!tb.ok()) qFatal("trial balance: %s", qPrintable(tb.error->text()));
+        for (const QJsonValue& a : tb.json.value(QStringLiteral("accounts")).toArray()) {
+            if (a.toObject().value(QStringLiteral("account")).toString() == account)
+                return a.toObject().value(QStringLiteral("debits_minor")).toInteger();
+        }
+        return 0;
+    };
+    const qint64 fee_income_before = debits(QStringLiteral("6001"));
+
+    yika::gui::ApprovalsScreen maker(*finance_, nullptr);
+    maker.applyPermissions();
+    QVERIFY(waitFor(&maker, &yika::gui::Screen::refreshed, [&] { maker.refresh(); }));
+    yika::gui::FormDialog* dialog = maker.openAdjustmentDialog();
+    yika::gui::FormWidget* form = dialog->form();
+    auto edit = [form](const QString& path, const QString& value) {
+        auto* e = qobject_cast<QLineEdit*>(form->editor(path));
+        QVERIFY2(e, qPrintable(path));
+        e->setText(value);
+    };
+    auto choose = [form](const QString& path, const QString& value) {
+        auto* c = qobject_cast<QComboBox*>(form->editor(path));
+        QVERIFY2(c, qPrintable(path));
+        c->setCurrentIndex(c->findData(value));
+        QVERIFY2(c->currentIndex() >= 0, qPrintable(value));
+    };
+    edit(QStringLiteral("reason"), QStringLiteral("fee charged twice to merchant, written off"));
+    // First a merchant sub-account that does not exist: the server's message under that line.
+    choose(QStringLiteral("lines[0].account"), QStringLiteral("2203"));
+    edit(QStringLiteral("lines[0].sub"), QStringLiteral("999999"));
+    choose(QStringLiteral("lines[0].side"), QStringLiteral("debit"));
+    edit(QStringLiteral("lines[0].amount_minor"), QStringLiteral("12.34"));
+    choose(QStringLiteral("lines[1].account"), QStringLiteral("1131"));
+    choose(QStringLiteral("lines[1].side"), QStringLiteral("credit"));
+    edit(QStringLiteral("lines[1].amount_minor"), QStringLiteral("12.34"));
+    QSignalSpy answered(dialog, &yika::gui::FormDialog::submitted);
+    dialog->submit();
+    QVERIFY(answered.wait(kWaitMs));
+    ApiResult refused = answered.at(0).at(0).value<ApiResult>();
+    QVERIFY(!refused.ok());
+    QCOMPARE(refused.error->field, QStringLiteral("lines[0]"));
+    QVERIFY2(refused.error->message.contains(QStringLiteral("no merchant 999999")),
+             qPrintable(refused.error->message));
+    QCOMPARE(form->errorAt(QStringLiteral("lines[0].sub")), refused.error->message);
+    QVERIFY(dialog->isVisible());
+
+    // Corrected: the fee income booked twice is reversed against the fee receivable.
+    choose(QStringLiteral("lines[0].account"), QStringLiteral("6001"));
+    edit(QStringLiteral("lines[0].sub"), QString());
+    dialog->submit();
+    QVERIFY(answered.wait(kWaitMs));
+    ApiResult made = answered.at(1).at(0).value<ApiResult>();
+    QVERIFY2(made.ok(), qPrintable(made.error ? made.error->text() : QString()));
+    QCOMPARE(made.json.value(QStringLiteral("kind")).toString(),
+             QStringLiteral("manual_adjustment"));
+    QCOMPARE(made.json.value(QStringLiteral("state")).toString(), QStringLiteral("PENDING"));
+    const qint64 approval = made.json.value(QStringLiteral("id")).toInteger();
+    QCOMPARE(debits(QStringLiteral("6001")), fee_income_before);  // nothing posted yet
+
+    // It waits in the approvals list; its maker cannot approve it, a second operator can.
+    QVERIFY(waitFor(&maker, &yika::gui::Screen::refreshed, [&] { maker.refresh(); }));
+    QVERIFY(maker.table()->selectWhere(QStringLiteral("id"), approval));
+    QCOMPARE(maker.table()->currentRow().value(QStringLiteral("kind")).toString(),
+             QStringLiteral("manual_adjustment"));
+    QSignalSpy own(&maker, &yika::gui::ApprovalsScreen::decided);
+    maker.decide(approval, true, QString());
+    QVERIFY(own.wait(kWaitMs));
+    QCOMPARE(own.at(0).at(0).value<ApiResult>().error->code,
+             QStringLiteral("maker_checker_violation"));
+    QCOMPARE(debits(QStringLiteral("6001")), fee_income_before);
+
+    yika::gui::ApprovalsScreen checker(*admin_, nullptr);
+    QVERIFY(waitFor(&checker, &yika::gui::Screen::refreshed, [&] { checker.refresh(); }));
+    QVERIFY(checker.table()->selectWhere(QStringLiteral("id"), approval));
+    QSignalSpy decided(&checker, &yika::gui::ApprovalsScreen::decided);
+    checker.decide(approval, true, QStringLiteral("checked against the merchant's invoice"));
+    QVERIFY(decided.wait(kWaitMs));
+    ApiResult approved = decided.at(0).at(0).value<ApiResult>();
+    QVERIFY2(approved.ok(), qPrintable(approved.error ? approved.error->text() : QString()));
+    QCOMPARE(approved.json.value(QStringLiteral("state")).toString(), QStringLiteral("EXECUTED"));
+    QVERIFY(approved.json.value(QStringLiteral("result"))
+                .toString()
+                .startsWith(QStringLiteral("entry:")));
+    QCOMPARE(debits(QStringLiteral("6001")), fee_income_before + 1234);
 }
 
 void AdminGuiTest::screenshots() {

@@ -159,6 +159,11 @@ QString FormWidget::matchField(const QString& field) const {
     for (const QString& path : order_) {
         if (field.startsWith(path + '.') && path.size() > best.size()) best = path;
     }
+    // "load_amounts_minor[2]": an element of a list the form edits as one field.
+    if (best.isEmpty() && field.contains('[')) {
+        const QString list = field.section('[', 0, 0);
+        if (fields_.contains(list)) return list;
+    }
     return best;
 }
 

@@ -3,10 +3,12 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QInputDialog>
+#include <QJsonArray>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QVBoxLayout>
 
 namespace yika::gui {
@@ -69,6 +71,39 @@ FormDialog* ProductsScreen::openProductDialog() {
     f->addBool(QStringLiteral("reloadable"), tr("可充值 Reloadable"));
     f->addMoney(QStringLiteral("max_balance_minor"), tr("余额上限 Max balance (元)"), false);
     f->addInteger(QStringLiteral("validity_months"), tr("有效期(月) Validity months"), false);
+    // Empty limits take the design's defaults for a named or anonymous product (the server's).
+    f->addText(QStringLiteral("load_amounts_minor"),
+               tr("面值 Load amounts (元, 逗号分隔 comma-separated)"), false,
+               tr("空=任意 empty: any amount"));
+    f->addMoney(QStringLiteral("purchase_max_minor"), tr("单笔消费上限 Purchase max (元)"), false);
+    f->addMoney(QStringLiteral("daily_spend_max_minor"), tr("日消费上限 Daily spend max (元)"),
+                false);
+    f->addInteger(QStringLiteral("daily_count_max"), tr("日消费笔数上限 Daily count max"), false);
+    f->addMoney(QStringLiteral("pin_threshold_daily_minor"),
+                tr("免密日累计上限 PIN threshold per day (元)"), false);
+    f->addInteger(QStringLiteral("scope_group_id"),
+                  tr("适用商户组 Scope group id (空=全网 empty: whole network)"), false);
+    // The load amounts are one text field here and an array of fen in the body.
+    dialog->setAdjust([f](QJsonObject& body) {
+        const QString text = body.take(QStringLiteral("load_amounts_minor")).toString();
+        if (text.isEmpty()) return true;
+        QJsonArray amounts;
+        for (const QString& part :
+             text.split(QRegularExpression(QStringLiteral("[,，\\s]+")), Qt::SkipEmptyParts)) {
+            auto minor = parseYuan(part);
+            if (!minor) {
+                f->showError(ApiError{0, QStringLiteral("invalid_amount"),
+                                      tr("金额格式：元，最多两位小数 Amount in yuan, at most 2 "
+                                         "decimals: %1")
+                                          .arg(part),
+                                      QStringLiteral("load_amounts_minor")});
+                return false;
+            }
+            amounts.append(*minor);
+        }
+        body.insert(QStringLiteral("load_amounts_minor"), amounts);
+        return true;
+    });
     connect(dialog, &FormDialog::submitted, this, [this](const ApiResult& r) {
         if (r.ok()) refresh();
     });
@@ -137,10 +172,14 @@ ApprovalsScreen::ApprovalsScreen(AdminClient& client, QWidget* parent)
     auto* approve = new QPushButton(tr("批准 Approve"), this);
     auto* reject = new QPushButton(tr("驳回 Reject"), this);
     decide_buttons_ = {approve, reject};
+    adjust_button_ =
+        permissionButton(tr("调账申请 Manual adjustment"), QStringLiteral("adjustment_request"));
     buttons()->addWidget(state);
     buttons()->addWidget(approve);
     buttons()->addWidget(reject);
+    buttons()->addWidget(adjust_button_);
     buttons()->addStretch();
+    connect(adjust_button_, &QPushButton::clicked, this, [this] { openAdjustmentDialog(); });
     connect(state, &QComboBox::currentIndexChanged, this, [this, state] {
         QString s = state->currentData().toString();
         setPath(s.isEmpty() ? QStringLiteral("/v1/approvals")
@@ -167,6 +206,63 @@ void ApprovalsScreen::applyPermissions() {
         any = any || client().can(QString::fromLatin1(p));
     }
     for (QPushButton* b : decide_buttons_) b->setEnabled(any);
+    enableByPermission();
+}
+
+FormDialog* ApprovalsScreen::openAdjustmentDialog() {
+    auto* dialog = new FormDialog(client(), tr("调账申请 Manual adjustment request"),
+                                  QStringLiteral("/v1/adjustments"), this);
+    FormWidget* f = dialog->form();
+    f->addText(QStringLiteral("reason"), tr("原因 Reason"));
+    // The chart without 2201: a card's balance moves only through card transactions (the
+    // server refuses it; offering it would only produce a refusal).
+    const QList<QPair<QString, QString>> accounts = {
+        {QStringLiteral("1001"), tr("1001 备付金 Reserve fund")},
+        {QStringLiteral("1122"), tr("1122 应收购卡款 Buyer receivable")},
+        {QStringLiteral("1131"), tr("1131 应收手续费 Fee receivable")},
+        {QStringLiteral("2202"), tr("2202 待清算 Merchant pending (sub: merchant id)")},
+        {QStringLiteral("2203"), tr("2203 应付结算款 Merchant payable (sub: merchant id)")},
+        {QStringLiteral("2204"), tr("2204 预收款 Buyer deposits")},
+        {QStringLiteral("6001"), tr("6001 手续费收入 Fee income")},
+        {QStringLiteral("6002"), tr("6002 沉淀收入 Breakage income")},
+        {QStringLiteral("6401"), tr("6401 售卡折扣 Sales discount")}};
+    for (int i = 0; i < kAdjustmentLines; ++i) {
+        const QString line = QStringLiteral("lines[%1].").arg(i);
+        const QString n = QString::number(i + 1);
+        f->addChoice(line + QStringLiteral("account"), tr("第%1行 科目 Line %1 account").arg(n),
+                     accounts);
+        f->addChoice(line + QStringLiteral("side"), tr("第%1行 借贷 Line %1 side").arg(n),
+                     {{QStringLiteral("debit"), tr("借 Debit")},
+                      {QStringLiteral("credit"), tr("贷 Credit")}});
+        f->addInteger(line + QStringLiteral("sub"), tr("第%1行 商户 Line %1 merchant id").arg(n),
+                      false);
+        // Two lines at least: the first two amounts are required.
+        f->addMoney(line + QStringLiteral("amount_minor"),
+                    tr("第%1行 金额 Line %1 amount (元)").arg(n), i < 2);
+        // The server names the line ("lines[1]: no merchant 9"); what it can say about a line
+        // of this form is about its merchant sub-account.
+        f->addAlias(QStringLiteral("lines[%1]").arg(i), line + QStringLiteral("sub"));
+    }
+    dialog->setAdjust([](QJsonObject& body) {
+        QJsonArray lines;
+        for (int i = 0; i < kAdjustmentLines; ++i) {
+            const QString key = QStringLiteral("lines[%1]").arg(i);
+            QJsonObject line = body.take(key).toObject();
+            if (!line.contains(QStringLiteral("amount_minor"))) continue;  // an unused line
+            line.insert(QStringLiteral("account"),
+                        line.value(QStringLiteral("account")).toString().toInt());
+            lines.append(line);
+        }
+        body.insert(QStringLiteral("lines"), lines);
+        return true;
+    });
+    connect(dialog, &FormDialog::submitted, this, [this](const ApiResult& r) {
+        if (!r.ok()) return;
+        emit message(tr("已提交，待第二人审批 Submitted; a second operator approves it"));
+        refresh();
+    });
+    dialog->show();
+    return dialog;
 }
 
 void ApprovalsScreen::decide(qint64 approval_id, bool approve, const QString& note) {

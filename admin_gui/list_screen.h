@@ -58,11 +58,16 @@ class ApprovalsScreen : public ListScreen {
     ApprovalsScreen(AdminClient& client, QWidget* parent);
     void applyPermissions() override;
     void decide(qint64 approval_id, bool approve, const QString& note);
+    // 调账 Manual adjustment request (POST /v1/adjustments): a reason and 2 to kAdjustmentLines
+    // journal lines (an empty amount leaves a line out); approved here by a second operator.
+    FormDialog* openAdjustmentDialog();
+    static constexpr int kAdjustmentLines = 4;
   signals:
     void decided(const yika::gui::ApiResult& result);
 
   private:
     QList<QPushButton*> decide_buttons_;
+    QPushButton* adjust_button_ = nullptr;
 };
 
 // 操作员 Operators: create (the one-time password is shown once), disable, reset password.

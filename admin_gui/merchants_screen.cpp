@@ -13,7 +13,8 @@ MerchantsScreen::MerchantsScreen(AdminClient& client, QWidget* parent)
     : Screen(client, parent),
       merchants_(new TableView(this)),
       stores_(new TableView(this)),
-      terminals_(new TableView(this)) {
+      terminals_(new TableView(this)),
+      groups_(new TableView(this)) {
     using K = Column::Kind;
     merchants_->setColumns({{QStringLiteral("id"), tr("ID"), K::Number},
                             {QStringLiteral("mid"), tr("商户号 MID")},
@@ -33,18 +34,25 @@ MerchantsScreen::MerchantsScreen(AdminClient& client, QWidget* parent)
                             {QStringLiteral("state"), tr("状态 State")},
                             {QStringLiteral("batch_no"), tr("批次号 Batch no"), K::Number},
                             {QStringLiteral("signed_on_at_ms"), tr("签到 Signed on"), K::TimeMs}});
+    groups_->setColumns({{QStringLiteral("id"), tr("ID"), K::Number},
+                         {QStringLiteral("code"), tr("代码 Code")},
+                         {QStringLiteral("name"), tr("名称 Name")}});
     auto* add_merchant =
         permissionButton(tr("新建商户 New merchant"), QStringLiteral("merchant_write"));
     auto* fee = permissionButton(tr("费率变更 Fee change"), QStringLiteral("fee_change_request"));
     auto* add_store = permissionButton(tr("新建门店 New store"), QStringLiteral("merchant_write"));
     auto* add_terminal =
         permissionButton(tr("新建终端 New terminal"), QStringLiteral("terminal_write"));
+    auto* add_group =
+        permissionButton(tr("新建商户组 New group"), QStringLiteral("merchant_write"));
     auto* buttons = new QHBoxLayout;
-    for (QPushButton* b : {add_merchant, fee, add_store, add_terminal}) buttons->addWidget(b);
+    for (QPushButton* b : {add_merchant, fee, add_store, add_terminal, add_group})
+        buttons->addWidget(b);
     buttons->addStretch();
     auto* tabs = new QTabWidget(this);
     tabs->addTab(stores_, tr("门店 Stores"));
     tabs->addTab(terminals_, tr("终端 Terminals"));
+    tabs->addTab(groups_, tr("商户组 Groups"));
     auto* split = new QSplitter(Qt::Vertical, this);
     split->addWidget(merchants_);
     split->addWidget(tabs);
@@ -63,7 +71,9 @@ MerchantsScreen::MerchantsScreen(AdminClient& client, QWidget* parent)
             [this, selected] { loadChildren(selected()); });
     connect(terminals_, &TableView::refreshRequested, this,
             [this, selected] { loadChildren(selected()); });
+    connect(groups_, &TableView::refreshRequested, this, &MerchantsScreen::refresh);
     connect(add_merchant, &QPushButton::clicked, this, [this] { openMerchantDialog(); });
+    connect(add_group, &QPushButton::clicked, this, [this] { openGroupDialog(); });
     connect(fee, &QPushButton::clicked, this, [this, selected] {
         if (selected() > 0) openFeeChangeDialog(selected());
     });
@@ -76,11 +86,18 @@ MerchantsScreen::MerchantsScreen(AdminClient& client, QWidget* parent)
 }
 
 void MerchantsScreen::refresh() {
-    client().getAll(QStringLiteral("/v1/merchants"), this,
-                    [this](const QJsonArray& rows, const std::optional<ApiError>& e) {
-                        if (e) emit message(e->text());
-                        merchants_->setRows(rows);
-                        emit refreshed();
+    // The groups first, then the merchants: refreshed() follows both.
+    client().getAll(QStringLiteral("/v1/merchant-groups"), this,
+                    [this](const QJsonArray& groups, const std::optional<ApiError>& ge) {
+                        if (ge) emit message(ge->text());
+                        groups_->setRows(groups);
+                        client().getAll(
+                            QStringLiteral("/v1/merchants"), this,
+                            [this](const QJsonArray& rows, const std::optional<ApiError>& e) {
+                                if (e) emit message(e->text());
+                                merchants_->setRows(rows);
+                                emit refreshed();
+                            });
                     });
 }
 
@@ -113,6 +130,18 @@ FormDialog* MerchantsScreen::openMerchantDialog() {
     f->addInteger(QStringLiteral("settle_days"), tr("结算周期(天) Settle days"), false);
     f->addText(QStringLiteral("bank_name"), tr("开户行 Bank name"));
     f->addText(QStringLiteral("bank_account"), tr("银行账号 Bank account"));
+    connect(dialog, &FormDialog::submitted, this, [this](const ApiResult& r) {
+        if (r.ok()) refresh();
+    });
+    dialog->show();
+    return dialog;
+}
+
+FormDialog* MerchantsScreen::openGroupDialog() {
+    auto* dialog = new FormDialog(client(), tr("新建商户组 New merchant group"),
+                                  QStringLiteral("/v1/merchant-groups"), this);
+    dialog->form()->addText(QStringLiteral("code"), tr("代码 Code"));
+    dialog->form()->addText(QStringLiteral("name"), tr("名称 Name"));
     connect(dialog, &FormDialog::submitted, this, [this](const ApiResult& r) {
         if (r.ok()) refresh();
     });
