@@ -6,7 +6,8 @@
 #   tests/support/pg_cluster.sh pause DIR    stops the server, keeps the cluster (issue 7 tests)
 #   tests/support/pg_cluster.sh resume DIR   starts it again with the same settings
 #
-# The cluster lives in DIR (data in DIR/data, the Unix socket in DIR), listens on no TCP port,
+# The cluster lives in DIR (data in DIR/data, the Unix socket in DIR), listens on no TCP port
+# unless given `listen_addresses=127.0.0.1 port=N` (as CTest's pg_cluster fixture does),
 # trusts local connections for user `yika`, and is removed by `stop`. PostgreSQL refuses to
 # run as root, so under root the cluster runs as the `postgres` system user (created by the
 # postgresql package) or, failing that, `nobody`.
