@@ -159,7 +159,8 @@ void PgConnection::connect() {
             " SET default_transaction_isolation = 'repeatable read';";
     }
     PGresult* r = PQexec(conn_, setup.c_str());
-    finish(r, "session setup", false);
+    finish(r, "session setup", false);  // frees r only when it throws
+    PQclear(r);
 }
 
 pg_conn* PgConnection::live() {
@@ -211,7 +212,8 @@ void PgConnection::exec(std::string_view sql) {
     PGresult* r = PQexec(c, text.c_str());
     if (begin) in_tx_ = true;
     if (end) in_tx_ = false;
-    finish(r, "exec", false);
+    finish(r, "exec", false);  // frees r only when it throws
+    PQclear(r);
 }
 
 void PgConnection::finish(pg_result* r, std::string_view what, bool returns_id) {
@@ -333,8 +335,9 @@ void PgStatement::execute() {
     } else {
         if (name_.empty() || prepared_gen_ != c_.generation()) {
             std::string name = c_.nextStatementName();
-            c_.finish(PQprepare(conn, name.c_str(), sql_.c_str(), n, types.data()), "prepare",
-                      false);
+            PGresult* prepared = PQprepare(conn, name.c_str(), sql_.c_str(), n, types.data());
+            c_.finish(prepared, "prepare", false);  // frees it only when it throws
+            PQclear(prepared);
             name_ = std::move(name);
             prepared_gen_ = c_.generation();
         }
@@ -342,7 +345,8 @@ void PgStatement::execute() {
                            0);
     }
     ++executions_;
-    c_.finish(r, "step", returns_id_);  // throws (and frees r) on failure
+    c_.finish(r, "step", returns_id_);         // throws (and frees r) on failure
+    if (result_ != nullptr) PQclear(result_);  // executed again without a reset
     result_ = r;
     rows_ = PQntuples(r);
     row_ = -1;
