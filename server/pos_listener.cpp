@@ -1,5 +1,8 @@
 #include "server/pos_listener.h"
 
+#include <chrono>
+#include <thread>
+
 namespace yika::server {
 
 namespace {
@@ -56,7 +59,16 @@ PosListener::PosListener(Runtime& rt, const Clock& clock)
                *this),
       tcp_(*this, tcpLimits(rt.config.pos)) {}
 
-PosListener::~PosListener() { tcp_.stop(); }
+PosListener::~PosListener() {
+    // Operations already handed to the commit queue answer through service_ from the writer
+    // thread; freeing the service before the last of them returns is a use-after-free (ASan
+    // caught one when a test tore the listener down right after a request). The commit queue
+    // answers everything it accepted, so the wait ends; in_flight_ is decremented as respond()'s
+    // last touch of the service, so a poll (not a notify, which would touch it after) is safe.
+    drain();
+    tcp_.stop();
+    while (service_.inFlight() > 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+}
 
 Result<std::unique_ptr<PosListener>> PosListener::create(Runtime& rt, const Clock& clock) {
     std::unique_ptr<PosListener> listener(new PosListener(rt, clock));
