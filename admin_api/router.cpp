@@ -79,18 +79,22 @@ AdminReply unauthenticated(std::string_view message) {
     return errorReply(401, "unauthenticated", message);
 }
 
+// The session a bearer token names and its operator (either may be absent); no checks, no audit.
+std::pair<std::optional<OperatorSession>, std::optional<Operator>> lookUpSession(
+    AdminState& state, std::string_view token) {
+    std::pair<std::optional<OperatorSession>, std::optional<Operator>> out;
+    if (token.size() != crypto::kSessionTokenHexChars) return out;
+    auto reader = state.readers.acquire();
+    out.first = reader.tx().admin().operatorSession(state.tokenHash(token));
+    if (out.first) out.second = reader.tx().admin().operatorById(out.first->operator_id);
+    return out;
+}
+
 // The operator of the request's bearer token, or the reply refusing it.
 std::variant<Operator, AdminReply> authenticate(Call& call) {
     const std::string auth = call.request.http.get("Authorization", "");
     if (auth.rfind("Bearer ", 0) != 0) return unauthenticated("log in first / 请先登录");
-    std::string token = auth.substr(7);
-    std::optional<OperatorSession> session;
-    std::optional<Operator> op;
-    if (token.size() == crypto::kSessionTokenHexChars) {
-        auto reader = call.state.readers.acquire();
-        session = reader.tx().admin().operatorSession(call.state.tokenHash(token));
-        if (session) op = reader.tx().admin().operatorById(session->operator_id);
-    }
+    auto [session, op] = lookUpSession(call.state, std::string_view(auth).substr(7));
     std::string why;
     if (!session || !op) {
         why = "unknown session token";
@@ -195,12 +199,8 @@ std::int64_t bodyBytesMax(AdminState& state, std::string_view method, std::strin
         // multi-megabyte body read and parsed (it gets 413 at body_bytes_max, or its 401/403
         // when the body is small). No audit row here: the router audits the refusal it answers.
         if (authorization.rfind("Bearer ", 0) != 0) break;
-        std::string_view token = authorization.substr(7);
-        if (token.size() != crypto::kSessionTokenHexChars) break;
-        auto reader = state.readers.acquire();
-        auto session = reader.tx().admin().operatorSession(state.tokenHash(token));
+        auto [session, op] = lookUpSession(state, authorization.substr(7));
         if (!session || session->expires_at_ms <= now_ms) break;
-        auto op = reader.tx().admin().operatorById(session->operator_id);
         if (!op || op->disabled || op->must_change_password ||
             !allowed(op->role, route.permission)) {
             break;

@@ -168,23 +168,16 @@ void BatchesScreen::decide(qint64 batch_id, bool approve, const QString& note) {
 }
 
 QProgressDialog* BatchesScreen::generate(qint64 batch_id) {
-    auto* dialog = new QProgressDialog(tr("正在生成批次 %1 Generating batch %1").arg(batch_id),
-                                       tr("隐藏 Hide"), 0, 100, this);
-    dialog->setObjectName(QStringLiteral("generationProgress"));
-    dialog->setWindowTitle(tr("生成卡号 Generating cards"));
-    dialog->setAutoClose(false);
-    dialog->setAutoReset(false);
-    dialog->setMinimumDuration(0);
-    dialog->setValue(0);
-    dialog->show();
+    QProgressDialog* dialog =
+        jobProgress(QStringLiteral("generationProgress"), tr("生成卡号 Generating cards"),
+                    tr("正在生成批次 %1 Generating batch %1").arg(batch_id));
     auto* timer = new QTimer(dialog);
     timer->setInterval(kPollIntervalMs);
     client()
         .post(QStringLiteral("/v1/batches/%1/generate").arg(batch_id))
         ->then(dialog, [this, batch_id, dialog, timer](const ApiResult& r) {
             if (!r.ok()) {
-                dialog->setLabelText(tr("失败 Failed: %1").arg(r.error->message));
-                dialog->setCancelButtonText(tr("关闭 Close"));
+                jobFailed(dialog, r);
                 emit generationEnded(false, r.error->text());
                 return;
             }

@@ -174,23 +174,15 @@ void DayScreen::cutoff() {
 }
 
 QProgressDialog* DayScreen::closeDay(const QString& date) {
-    auto* dialog =
-        new QProgressDialog(tr("正在日终 %1 Closing %1").arg(date), tr("隐藏 Hide"), 0, 100, this);
-    dialog->setObjectName(QStringLiteral("closeProgress"));
-    dialog->setWindowTitle(tr("日终 Day close"));
-    dialog->setAutoClose(false);
-    dialog->setAutoReset(false);
-    dialog->setMinimumDuration(0);
-    dialog->setValue(0);
-    dialog->show();
+    QProgressDialog* dialog = jobProgress(QStringLiteral("closeProgress"), tr("日终 Day close"),
+                                          tr("正在日终 %1 Closing %1").arg(date));
     auto* timer = new QTimer(dialog);
     timer->setInterval(kPollIntervalMs);
     client()
         .post(QStringLiteral("/v1/days/%1/close").arg(date))
         ->then(dialog, [this, date, dialog, timer](const ApiResult& r) {
             if (!r.ok()) {
-                dialog->setLabelText(tr("失败 Failed: %1").arg(r.error->message));
-                dialog->setCancelButtonText(tr("关闭 Close"));
+                jobFailed(dialog, r);
                 emit closeEnded(false, r.error->text());
                 return;
             }

@@ -1,6 +1,7 @@
 #include "admin_gui/screen.h"
 
 #include <QDialogButtonBox>
+#include <QProgressDialog>
 #include <QPushButton>
 #include <QVBoxLayout>
 
@@ -66,6 +67,24 @@ void FormDialog::submit() {
         emit submitted(r);
         if (r.ok()) accept();
     });
+}
+
+QProgressDialog* Screen::jobProgress(const QString& object_name, const QString& title,
+                                     const QString& label) {
+    auto* dialog = new QProgressDialog(label, tr("隐藏 Hide"), 0, 100, this);
+    dialog->setObjectName(object_name);
+    dialog->setWindowTitle(title);
+    dialog->setAutoClose(false);
+    dialog->setAutoReset(false);
+    dialog->setMinimumDuration(0);
+    dialog->setValue(0);
+    dialog->show();
+    return dialog;
+}
+
+void Screen::jobFailed(QProgressDialog* dialog, const ApiResult& r) {
+    dialog->setLabelText(tr("失败 Failed: %1").arg(r.error->message));
+    dialog->setCancelButtonText(tr("关闭 Close"));
 }
 
 }  // namespace yika::gui

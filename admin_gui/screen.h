@@ -16,6 +16,7 @@
 
 #include <functional>
 
+class QProgressDialog;
 class QPushButton;
 
 namespace yika::gui {
@@ -40,6 +41,12 @@ class Screen : public QWidget {
     // Posts `path` and reports the outcome; `done` runs on success.
     void act(const QString& path, const QJsonObject& body, const QString& what,
              std::function<void(const ApiResult&)> done = {});
+    // An open progress dialog (0-100 %) for a server job that the screen then polls: batch
+    // generation, day close. Owned by this screen; the caller names it for tests.
+    QProgressDialog* jobProgress(const QString& object_name, const QString& title,
+                                 const QString& label);
+    // The job could not start: says so in its dialog, which stays open to be read.
+    static void jobFailed(QProgressDialog* dialog, const ApiResult& r);
 
   private:
     AdminClient& client_;
