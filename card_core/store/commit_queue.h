@@ -33,10 +33,17 @@ struct CommitQueueOptions {
     std::size_t batch_ops_max = 1024;   // operations per transaction
     std::size_t queue_ops_max = 65536;  // waiting submissions before refusing
     int checkpoint_interval_ms = 200;   // background WAL checkpoint period
-    // WAL size (frames of one page) beyond which the writer itself finishes a checkpoint
-    // between two batches, so that the WAL starts again from its beginning (see
+    // WAL size (frames of one page) beyond which the WAL should start again from its
+    // beginning: the background checkpointer then runs back to back until it is nearly level
+    // with the writer, and the writer finishes the last few frames between two batches (see
     // finishCheckpoint).
     int wal_reset_frames = 16384;
+    // "Nearly level": when a background pass ended, the writer had committed at most this many
+    // frames beyond what the pass copied.
+    int wal_reset_ready_frames = 512;
+    // Beyond this size the writer finishes the checkpoint itself without waiting for the
+    // background checkpointer to come level (it cannot keep up): the WAL stays bounded.
+    int wal_frames_max = 65536;
 };
 
 struct CommitStats {
@@ -98,6 +105,7 @@ class CommitQueue {
     void commitBatch(std::deque<Item>& batch);
     Status runAlone(const Work& work);
     void checkpointLoop();
+    void maybeResetWal();
     bool finishCheckpoint();
 
     std::unique_ptr<Database> db_;
@@ -110,9 +118,11 @@ class CommitQueue {
     std::condition_variable checkpoint_wake_;
     std::deque<Item> queue_;
     bool stopping_ = false;
-    int wal_frames_ = 0;  // WAL size after the writer's last commit (writer thread only)
-    std::atomic<bool> reset_wanted_{false};  // the writer waits to finish a checkpoint
-    std::mutex checkpoint_mutex_;            // one checkpoint at a time (held without mutex_)
+    std::atomic<int> wal_frames_{0};                 // WAL size after the writer's last commit
+    std::atomic<bool> reset_wanted_{false};          // the WAL is long: checkpoint back to back
+    std::atomic<bool> reset_ready_{false};           // a background pass came level with the writer
+    std::atomic<bool> writer_checkpointing_{false};  // the writer waits for checkpoint_mutex_
+    std::mutex checkpoint_mutex_;  // one checkpoint at a time (held without mutex_)
     CommitStats stats_;
     std::thread writer_;
     std::thread checkpointer_;

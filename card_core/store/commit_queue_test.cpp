@@ -352,6 +352,7 @@ TEST(CommitQueueWal, TheWalStaysBoundedUnderSteadyCommits) {
     // the WAL; with no reader it always completes its checkpoint.
     options.queue.checkpoint_interval_ms = 3'600'000;
     options.queue.wal_reset_frames = 256;
+    options.queue.wal_frames_max = 256;  // the writer does not wait for the checkpointer
     constexpr int kCommits = 6000;
     std::uintmax_t largest_wal = 0;
     {
@@ -369,6 +370,39 @@ TEST(CommitQueueWal, TheWalStaysBoundedUnderSteadyCommits) {
     constexpr std::uintmax_t kFrameBytes = 4096 + 24;
     EXPECT_LT(largest_wal, (256 + 64) * kFrameBytes);
     EXPECT_GT(largest_wal, 128 * kFrameBytes);  // the test did fill the WAL up to the bound
+    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+}
+
+// The hand-over: over wal_reset_frames the writer asks the background checkpointer to run back
+// to back, and finishes the checkpoint itself once a pass came level with it (short) or, at
+// the latest, at wal_frames_max. Either way the WAL restarts, and it never outgrows
+// wal_frames_max plus the commit that crossed it, however the threads are scheduled.
+TEST(CommitQueueWal, TheCheckpointerComesLevelBeforeTheWriterResetsTheWal) {
+    const std::string path = (std::filesystem::path(::testing::TempDir()) /
+                              ("yika_wal_handover." + std::to_string(::getpid()) + ".db"))
+                                 .string();
+    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+    store::SqliteStoreOptions options;
+    options.path = path;
+    options.synchronous_full = false;
+    options.queue.checkpoint_interval_ms = 3'600'000;  // only the writer's request wakes it
+    options.queue.wal_reset_frames = 256;
+    options.queue.wal_reset_ready_frames = 64;
+    options.queue.wal_frames_max = 1024;
+    constexpr int kCommits = 6000;
+    std::uintmax_t largest_wal = 0;
+    {
+        store::SqliteStore store(options);
+        for (int i = 0; i < kCommits; ++i) {
+            ASSERT_OK(store.writer().runStatus(insertMerchant("H" + std::to_string(i))));
+            std::error_code ec;
+            largest_wal = std::max(largest_wal, std::filesystem::file_size(path + "-wal", ec));
+        }
+        EXPECT_GE(store.writer().stats().wal_resets, 1u);
+    }
+    constexpr std::uintmax_t kFrameBytes = 4096 + 24;
+    EXPECT_LT(largest_wal, (1024 + 64) * kFrameBytes);
+    EXPECT_GT(largest_wal, 128 * kFrameBytes);
     for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
 }
 

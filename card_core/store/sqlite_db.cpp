@@ -240,10 +240,27 @@ bool Database::inTransaction() const {
     return sqlite3_get_autocommit(db_) == 0;
 }
 
-void Database::checkpointPassive() {
+void Database::syncDatabaseFile() {
     if (pg_) return;
-    int rc = sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
-    if (rc != SQLITE_BUSY && rc != SQLITE_LOCKED) check(db_, rc, "checkpoint");
+    sqlite3_file* file = nullptr;
+    int rc = sqlite3_file_control(db_, "main", SQLITE_FCNTL_FILE_POINTER, &file);
+    check(db_, rc, "database file");
+    if (file == nullptr || file->pMethods == nullptr) return;  // not opened yet
+    rc = file->pMethods->xSync(file, SQLITE_SYNC_NORMAL);
+    if (rc != SQLITE_OK) check(db_, rc, "sync database file");
+}
+
+Database::Checkpoint Database::checkpointPassive() {
+    Checkpoint out;
+    if (pg_) return out;
+    int rc = sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, &out.wal_frames,
+                                       &out.copied);
+    if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) {
+        out.copied = 0;  // another checkpoint ran
+        return out;
+    }
+    check(db_, rc, "checkpoint");
+    return out;
 }
 
 }  // namespace yika::store

@@ -89,7 +89,17 @@ class Database {
     // The SQLite handle; null on PostgreSQL.
     sqlite3* handle() { return db_; }
     // Runs a passive WAL checkpoint (never blocks writers). Nothing on PostgreSQL.
-    void checkpointPassive();
+    struct Checkpoint {
+        int wal_frames = 0;  // frames in the WAL when it started
+        int copied = 0;      // of those, frames now in the database (a reader may hold some back)
+        bool complete() const { return copied >= wal_frames; }
+    };
+    Checkpoint checkpointPassive();
+    // fdatasync of the database file (not the WAL), through SQLite's own file handle. SQLite
+    // syncs the database after a checkpoint only when that checkpoint reached the end of the
+    // WAL; the background checkpointer calls this after each pass so that the dirty pages do
+    // not pile up for the writer's final checkpoint to flush. Nothing on PostgreSQL.
+    void syncDatabaseFile();
 
     Engine engine() const { return pg_ ? Engine::Postgres : Engine::Sqlite; }
     // True inside a transaction (also an aborted one on PostgreSQL).

@@ -30,8 +30,8 @@ struct SqliteStoreOptions {
     // pool_wait_ms for one, then fails (StorageUnavailable).
     std::size_t pool_max = 32;
     int pool_wait_ms = 2000;
-    bool synchronous_full = true;      // db.synchronous: FULL (durable) unless explicitly relaxed
-    std::int64_t cache_pages = 32768;  // 128 MiB: the writer's hot cards and indexes
+    bool synchronous_full = true;     // db.synchronous: FULL (durable) unless explicitly relaxed
+    std::int64_t cache_pages = 8192;  // 32 MiB (db.cache_pages says why not more)
     CommitQueueOptions queue;
 };
 

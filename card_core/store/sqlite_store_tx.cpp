@@ -239,6 +239,7 @@ std::vector<CardId> SqliteStoreTx::ids(Statement& s) {
 }
 
 void SqliteStoreTx::resetCaches() {
+    card_indexed_.reset();
     business_date_.reset();
     products_.clear();
     merchants_.clear();
@@ -672,6 +673,7 @@ std::optional<Card> SqliteStoreTx::card(CardId id) {
     std::optional<Card> out;
     if (s.step()) out = readCard(s);
     s.reset();
+    if (out) rememberIndexed(*out);
     return out;
 }
 
@@ -683,11 +685,31 @@ std::optional<Card> SqliteStoreTx::cardByLookup(const Bytes& lookup) {
     std::optional<Card> out;
     if (s.step()) out = readCard(s);
     s.reset();
+    if (out) rememberIndexed(*out);
     return out;
+}
+
+void SqliteStoreTx::rememberIndexed(const Card& c) {
+    card_indexed_ = CardIndexed{c.id, c.state, c.expiry, c.location, c.order_id};
 }
 
 void SqliteStoreTx::updateCard(const Card& c) {
     // The number, its lookup hash and the PVV never change after generation: not rewritten.
+    if (card_indexed_ && card_indexed_->sameAs(c)) {
+        // Balances, limits and PIN counters only (purchases, refunds, PIN failures).
+        auto& s = stmt(
+            "UPDATE card SET currency = ?2, balance_minor = ?3, held_minor = ?4, buyer_key = ?5, "
+            "activated_on = ?6, pin_failures = ?7, pin_locked_until_ms = ?8, spend_day = ?9, "
+            "spent_today_minor = ?10, count_today = ?11 WHERE id = ?1");
+        s.bind(1, c.id).bind(2, cur(c.balance.currency()));
+        s.bind(3, c.balance.minor()).bind(4, c.held.minor());
+        s.bind(5, std::string_view(c.buyer_key)).bindOptionalText(6, isoOrNull(c.activated_on));
+        s.bind(7, std::int64_t{c.pin_failures}).bind(8, c.pin_locked_until_ms);
+        s.bindOptionalText(9, isoOrNull(c.spend_day)).bind(10, c.spent_today.minor());
+        s.bind(11, std::int64_t{c.count_today});
+        s.run();
+        return;
+    }
     auto& s = stmt(
         "UPDATE card SET state = ?2, currency = ?3, balance_minor = ?4, held_minor = ?5, "
         "expiry = ?6, location = ?7, order_id = ?8, buyer_key = ?9, activated_on = ?10, "
@@ -701,6 +723,7 @@ void SqliteStoreTx::updateCard(const Card& c) {
     s.bindOptionalText(13, isoOrNull(c.spend_day)).bind(14, c.spent_today.minor());
     s.bind(15, std::int64_t{c.count_today});
     s.run();
+    rememberIndexed(c);
 }
 
 void SqliteStoreTx::insertCardEvent(const CardEvent& e) {
@@ -719,12 +742,14 @@ void SqliteStoreTx::insertCardEvent(const CardEvent& e) {
 }
 
 std::int64_t SqliteStoreTx::deleteProducedCards(BatchId batch) {
+    card_indexed_.reset();
     stmt("DELETE FROM card WHERE batch_id = ?1 AND state = 'PRODUCED'").bind(1, batch).run();
     return db_.changes();
 }
 
 std::int64_t SqliteStoreTx::receiveBatchCards(BatchId batch, std::string_view location,
                                               const Actor& actor, TimestampMs at_ms) {
+    card_indexed_.reset();
     stmt(
         "INSERT INTO card_event (card_id, from_state, to_state, actor_kind, actor_id, channel, "
         "reason, at_ms) SELECT id, 'PRODUCED', 'IN_STOCK', ?2, ?3, ?4, 'RECEIVED', ?5 FROM card "
@@ -762,6 +787,7 @@ std::vector<CardId> SqliteStoreTx::freeStockRange(ProductId product, CardId firs
 }
 
 void SqliteStoreTx::reserveCards(const std::vector<CardId>& cards, std::optional<OrderId> order) {
+    card_indexed_.reset();
     auto& s = stmt("UPDATE card SET order_id = ?2 WHERE id = ?1");
     for (CardId id : cards) {
         s.bind(1, id).bindOptional(2, order);

@@ -115,6 +115,24 @@ class SqliteStoreTx final : public StoreTx {
     std::optional<Date> business_date_;
     std::unordered_map<ProductId, CardProduct> products_;
     std::unordered_map<MerchantId, Merchant> merchants_;
+    // The indexed columns of the card row last read or written here: updateCard leaves them
+    // out of its UPDATE when they did not change, so SQLite skips the card's indexes (a
+    // purchase would otherwise delete and re-insert its card_active_expiry entry, one more
+    // random page per purchase in the WAL and the checkpoint). Forgotten by resetCaches() and
+    // by every statement that changes card rows in bulk.
+    struct CardIndexed {
+        CardId id = 0;
+        CardState state = CardState::Produced;
+        std::optional<Date> expiry;
+        std::string location;
+        std::optional<OrderId> order_id;
+        bool sameAs(const Card& c) const {
+            return id == c.id && state == c.state && expiry == c.expiry && location == c.location &&
+                   order_id == c.order_id;
+        }
+    };
+    std::optional<CardIndexed> card_indexed_;
+    void rememberIndexed(const Card& c);
     SqliteAccountStoreTx accounts_;  // --- online accounts (issue 4) ---
     SqliteAdminStoreTx admin_;       // --- admin API (issue 6) ---
     SqliteDayStoreTx days_;          // --- issue 5 ---

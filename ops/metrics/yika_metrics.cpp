@@ -66,6 +66,12 @@ std::string renderPrometheus(const YikaMetrics& m,
               "Group-commit transactions that failed (every operation in them failed).");
     writeSample(out, "yika_commit_failures_total", {},
                 static_cast<double>(m.commit_failures.value()));
+    writeHelp(out, "yika_checkpoint_duration_seconds", "histogram",
+              "Background WAL checkpoint passes (off the commit path).");
+    writeHistogram(out, "yika_checkpoint_duration_seconds", {}, m.checkpoint_duration_us, kMicros);
+    writeHelp(out, "yika_wal_reset_duration_seconds", "histogram",
+              "The writer's own checkpoint before the WAL starts again (commits wait for it).");
+    writeHistogram(out, "yika_wal_reset_duration_seconds", {}, m.wal_reset_duration_us, kMicros);
     writeHelp(out, "yika_day_close_duration_seconds", "histogram",
               "Duration of each business day close (cut-off to day report).");
     writeHistogram(out, "yika_day_close_duration_seconds", {}, m.day_close_duration_ms, 1e3);

@@ -45,6 +45,12 @@ struct YikaMetrics {
     Histogram commit_duration_us{100,    250,    500,     1000,    2500,      5000,      10'000,
                                  25'000, 50'000, 100'000, 500'000, 1'000'000, 10'000'000};
     Counter commit_failures;
+    // WAL checkpoints (microseconds): the background checkpointer's passes, and the writer's
+    // own short checkpoint that lets the WAL start again (a pause of the commit path).
+    Histogram checkpoint_duration_us{1000,    2500,    5000,    10'000,    25'000,    50'000,
+                                     100'000, 250'000, 500'000, 1'000'000, 10'000'000};
+    Histogram wal_reset_duration_us{1000,    2500,    5000,    10'000,    25'000,    50'000,
+                                    100'000, 250'000, 500'000, 1'000'000, 10'000'000};
     // Day close (日切), milliseconds per closed business day.
     Histogram day_close_duration_ms{1000,    5000,    10'000,    30'000,   60'000,
                                     300'000, 600'000, 1'800'000, 3'600'000};
