@@ -222,6 +222,8 @@ const std::map<std::string, Formatter>& formatters() {
                   intText([](const Config& c) { return c.store.queue.checkpoint_interval_ms; }));
         f.emplace("writer.wal_reset_frames",
                   intText([](const Config& c) { return c.store.queue.wal_reset_frames; }));
+        f.emplace("writer.pipelined_sync",
+                  boolean([](const Config& c) { return c.store.queue.pipelined_sync; }));
         f.emplace("writer.wal_reset_ready_frames",
                   intText([](const Config& c) { return c.store.queue.wal_reset_ready_frames; }));
         f.emplace("writer.wal_frames_max",
@@ -440,6 +442,8 @@ const std::map<std::string, Setter>& setters() {
                                                       c.store.queue.wal_reset_frames =
                                                           static_cast<int>(v);
                                                   })},
+            {"writer.pipelined_sync",
+             boolSetter([](Config& c, bool v) { c.store.queue.pipelined_sync = v; })},
             {"writer.wal_reset_ready_frames",
              intSetter(0, 10'000'000,
                        [](Config& c, std::int64_t v) {
@@ -609,6 +613,10 @@ writer.queue_ops_max = 65536
 writer.checkpoint_interval_ms = 200
 writer.wal_reset_frames = 16384
 writer.wal_reset_ready_frames = 512
+# With db.synchronous = full: the writer starts its next batch while a second thread fsyncs the
+# WAL and then answers the batches it covered (nothing is answered before it is on disk; other
+# readers may see a commit up to one fsync early). false: the writer waits for each fsync.
+writer.pipelined_sync = true
 writer.wal_frames_max = 65536
 
 # Production batches (制卡): largest batch, cards per transaction while generating, and the

@@ -25,8 +25,12 @@ CommitQueue::CommitQueue(std::unique_ptr<Database> db, std::unique_ptr<Database>
                 return SQLITE_OK;
             },
             this);
+    // Pipelining needs the checkpointer's syncing connection (see finishCheckpoint).
+    options_.pipelined_sync =
+        options_.pipelined_sync && checkpoint_db_ != nullptr && db_->engine() == Engine::Sqlite;
     writer_ = std::thread([this] { writerLoop(); });
     if (checkpoint_db_) checkpointer_ = std::thread([this] { checkpointLoop(); });
+    if (options_.pipelined_sync) syncer_ = std::thread([this] { syncLoop(); });
 }
 
 CommitQueue::~CommitQueue() { stop(); }
@@ -59,7 +63,21 @@ void CommitQueue::stop() {
     wake_.notify_all();
     checkpoint_wake_.notify_all();
     if (writer_.joinable()) writer_.join();
+    {
+        std::lock_guard lock(answers_mutex_);
+        answers_closed_ = true;
+    }
+    answers_wake_.notify_all();
+    if (syncer_.joinable()) syncer_.join();  // answers the last batches
     if (checkpointer_.joinable()) checkpointer_.join();
+    // SQLite checkpoints when the last connection closes, then deletes the WAL: that must sync.
+    if (options_.pipelined_sync) {
+        try {
+            db_->exec("PRAGMA synchronous=FULL");
+        } catch (const StorageError&) {
+            // Closing anyway; SQLite recovers from the WAL at the next start.
+        }
+    }
 }
 
 CommitStats CommitQueue::stats() const {
@@ -173,8 +191,55 @@ void CommitQueue::commitBatch(std::deque<Item>& batch) {
             stats_.largest_batch = std::max<std::uint64_t>(stats_.largest_batch, batch.size());
         }
     }
-    for (std::size_t i = 0; i < batch.size(); ++i) {
-        if (batch[i].done) batch[i].done(batch_error ? Status(*batch_error) : results[i]);
+    if (batch_error) {
+        for (Status& r : results) r = Status(*batch_error);
+    }
+    Answers answers;
+    answers.done.reserve(batch.size());
+    for (Item& item : batch) answers.done.push_back(std::move(item.done));
+    answers.results = std::move(results);
+    answers.committed = !batch_error;
+    answer(std::move(answers));
+}
+
+// Tells the batch's callers, now (fsync done by the COMMIT), or through the syncer.
+void CommitQueue::answer(Answers answers) {
+    if (!options_.pipelined_sync) {
+        for (std::size_t i = 0; i < answers.done.size(); ++i) {
+            if (answers.done[i]) answers.done[i](answers.results[i]);
+        }
+        return;
+    }
+    if (answers.committed && wal_file_ == nullptr) wal_file_ = db_->walFile();
+    {
+        std::lock_guard lock(answers_mutex_);
+        answers_.push_back(std::move(answers));
+    }
+    answers_wake_.notify_one();
+}
+
+// One fsync of the WAL covers every batch committed before it started: the syncer takes all
+// waiting batches, syncs once, and answers them in commit order. Batches whose commit failed
+// need no fsync and are answered in their turn.
+void CommitQueue::syncLoop() {
+    std::deque<Answers> ready;
+    for (;;) {
+        {
+            std::unique_lock lock(answers_mutex_);
+            answers_wake_.wait(lock, [this] { return answers_closed_ || !answers_.empty(); });
+            if (answers_.empty() && answers_closed_) return;
+            ready.swap(answers_);
+        }
+        bool sync = false;
+        for (const Answers& a : ready) sync = sync || a.committed;
+        // The writer fetched wal_file_ before queueing its first committed batch.
+        if (sync) Database::syncWal(wal_file_);
+        for (Answers& a : ready) {
+            for (std::size_t i = 0; i < a.done.size(); ++i) {
+                if (a.done[i]) a.done[i](a.results[i]);
+            }
+        }
+        ready.clear();
     }
 }
 
@@ -234,7 +299,10 @@ bool CommitQueue::finishCheckpoint() {
     const std::int64_t started_ns = metrics::steadyNowNs();
     Database::Checkpoint done;
     try {
-        done = db_->checkpointPassive();
+        // Pipelined, the writer's connection never syncs; the checkpointer's does (the WAL
+        // before copying, the database before the WAL may restart).
+        done = options_.pipelined_sync ? checkpoint_db_->checkpointPassive()
+                                       : db_->checkpointPassive();
         metrics::yikaMetrics().wal_reset_duration_us.observe(metrics::elapsedUs(started_ns));
     } catch (const StorageError& e) {
         std::fprintf(stderr, "yika: WAL checkpoint failed: %s\n", e.what());

@@ -3,8 +3,17 @@
 // The single writer with group commit. Every change to the database goes through here: callers
 // submit work (a function over a StoreTx); one thread runs queued work many operations to a
 // transaction, each inside its own savepoint, and commits once. A caller learns the outcome only
-// after the commit is durable (synchronous=FULL: the WAL is fsynced), so nothing is
-// acknowledged that a crash could lose, while the cost of one fsync is shared by the batch.
+// after the commit is durable (the WAL is fsynced), so nothing is acknowledged that a crash
+// could lose, while the cost of one fsync is shared by the batch.
+//
+// Pipelined sync (SQLite, options.pipelined_sync): the writer connection commits without
+// fsync (synchronous=OFF) and goes on with the next batch at once, while a second thread, the
+// syncer, fsyncs the WAL and only then answers the batches that fsync covered. The WAL is
+// append-only and SQLite recovers only whole transactions whose frames are intact, so an fsync
+// makes every earlier commit durable; callers are answered in commit order. Checkpoints run on
+// the checkpointer's connection, which syncs (the WAL before it copies frames, the database
+// before SQLite may restart the WAL). What changes: another connection may read a commit up to
+// one fsync before its caller is told; no caller is ever told of a commit a crash could lose.
 //
 // Invariants:
 //   Q1. Work that returns an error leaves no trace (its savepoint is rolled back).
@@ -44,6 +53,9 @@ struct CommitQueueOptions {
     // Beyond this size the writer finishes the checkpoint itself without waiting for the
     // background checkpointer to come level (it cannot keep up): the WAL stays bounded.
     int wal_frames_max = 65536;
+    // See the header comment (writer.pipelined_sync). SqliteStore applies it only to durable
+    // SQLite stores, whose writer connection it then opens with synchronous_off.
+    bool pipelined_sync = true;
 };
 
 struct CommitStats {
@@ -66,8 +78,8 @@ class CommitQueue {
     CommitQueue(const CommitQueue&) = delete;
     CommitQueue& operator=(const CommitQueue&) = delete;
 
-    // Queues `work`; `done` runs on the writer thread and must not block. Returns false (and
-    // never calls `done`) when the queue is full or stopped.
+    // Queues `work`; `done` runs on the writer thread (the syncer thread when pipelined) and
+    // must not block. Returns false (and never calls `done`) when the queue is full or stopped.
     bool submit(Work work, Done done);
 
     // Runs `fn` through the queue and waits until its commit is durable. `fn`'s error result
@@ -105,6 +117,14 @@ class CommitQueue {
     void commitBatch(std::deque<Item>& batch);
     Status runAlone(const Work& work);
     void checkpointLoop();
+    // --- pipelined sync ---
+    struct Answers {
+        std::vector<Done> done;
+        std::vector<Status> results;
+        bool committed = false;  // needs the fsync before it is told
+    };
+    void answer(Answers answers);
+    void syncLoop();
     void maybeResetWal();
     bool finishCheckpoint();
 
@@ -126,6 +146,13 @@ class CommitQueue {
     CommitStats stats_;
     std::thread writer_;
     std::thread checkpointer_;
+    // --- pipelined sync ---
+    sqlite3_file* wal_file_ = nullptr;  // fetched by the writer thread after its first commit
+    std::mutex answers_mutex_;
+    std::condition_variable answers_wake_;
+    std::deque<Answers> answers_;
+    bool answers_closed_ = false;
+    std::thread syncer_;
 };
 
 }  // namespace yika::store

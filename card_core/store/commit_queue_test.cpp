@@ -406,5 +406,52 @@ TEST(CommitQueueWal, TheCheckpointerComesLevelBeforeTheWriterResetsTheWal) {
     for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
 }
 
+// Pipelined sync (durable SQLite stores): the writer goes on while the syncer fsyncs the WAL and
+// answers. Every caller is answered exactly once, in the order the writer committed their work,
+// and only with its work's outcome; stop() answers the batches still waiting for their fsync.
+TEST(CommitQueuePipelined, AnswersEveryCallerOnceInCommitOrder) {
+    const std::string path = (std::filesystem::path(::testing::TempDir()) /
+                              ("yika_pipelined." + std::to_string(::getpid()) + ".db"))
+                                 .string();
+    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+    store::SqliteStoreOptions options;
+    options.path = path;
+    options.synchronous_full = true;
+    options.queue.pipelined_sync = true;
+    constexpr int kOps = 3000;
+    std::vector<int> ran;       // writer thread only
+    std::vector<int> answered;  // syncer thread only (one thread answers)
+    std::atomic<int> answers{0};
+    std::atomic<int> failures{0};
+    {
+        store::SqliteStore store(options);
+        for (int i = 0; i < kOps; ++i) {
+            const bool fails = i % 7 == 3;  // some work fails and is rolled back alone
+            bool accepted = store.writer().submit(
+                [i, fails, &ran](StoreTx& tx) -> Status {
+                    ran.push_back(i);
+                    tx.insertMerchant(merchantWithMid("P" + std::to_string(i)));
+                    if (fails) return makeError(ErrorCode::InvalidArgument, "no");
+                    return Ok{};
+                },
+                [i, fails, &answered, &answers, &failures](const Status& s) {
+                    answered.push_back(i);
+                    answers.fetch_add(1);
+                    if (s.ok() == fails) failures.fetch_add(1);
+                });
+            ASSERT_TRUE(accepted);
+        }
+        store.writer().stop();
+        EXPECT_EQ(answers.load(), kOps);
+        EXPECT_EQ(failures.load(), 0) << "an answer did not match its work's outcome";
+        EXPECT_EQ(answered, ran);
+        auto reader = store.openReader();
+        store::Statement count(*reader, "SELECT COUNT(*) FROM merchant WHERE mid LIKE 'P%'");
+        ASSERT_TRUE(count.step());
+        EXPECT_EQ(count.columnInt(0), kOps - (kOps + 3) / 7);
+    }
+    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+}
+
 }  // namespace
 }  // namespace yika

@@ -250,6 +250,18 @@ void Database::syncDatabaseFile() {
     if (rc != SQLITE_OK) check(db_, rc, "sync database file");
 }
 
+sqlite3_file* Database::walFile() {
+    if (pg_) return nullptr;
+    sqlite3_file* file = nullptr;
+    check(db_, sqlite3_file_control(db_, "main", SQLITE_FCNTL_JOURNAL_POINTER, &file), "WAL file");
+    return file != nullptr && file->pMethods != nullptr ? file : nullptr;
+}
+
+void Database::syncWal(sqlite3_file* file) {
+    const int rc = file->pMethods->xSync(file, SQLITE_SYNC_NORMAL);
+    if (rc != SQLITE_OK) stopOnFailedSync("sync WAL", sqlite3_errstr(rc));
+}
+
 Database::Checkpoint Database::checkpointPassive() {
     Checkpoint out;
     if (pg_) return out;

@@ -19,6 +19,7 @@
 #include <vector>
 
 struct sqlite3;
+struct sqlite3_file;
 struct sqlite3_stmt;
 
 namespace yika::store {
@@ -100,6 +101,12 @@ class Database {
     // WAL; the background checkpointer calls this after each pass so that the dirty pages do
     // not pile up for the writer's final checkpoint to flush. Nothing on PostgreSQL.
     void syncDatabaseFile();
+    // The WAL's file (SQLite's own handle, so that a test's VFS shim sees the sync). Call on
+    // the connection's thread once the WAL is open; the pointer stays valid until the
+    // connection closes, and syncWal() may then be called from another thread.
+    sqlite3_file* walFile();
+    // fdatasync of `file`; a failure stops the process (see stopOnFailedSync).
+    static void syncWal(sqlite3_file* file);
 
     Engine engine() const { return pg_ ? Engine::Postgres : Engine::Sqlite; }
     // True inside a transaction (also an aborted one on PostgreSQL).

@@ -19,14 +19,21 @@ SqliteStore::SqliteStore(const SqliteStoreOptions& options) : options_(options) 
         w.read_only = false;
         auto db = std::make_unique<Database>(std::make_unique<PgConnection>(w));
         migrate(*db);
-        // No checkpointer: PostgreSQL checkpoints itself.
-        writer_ = std::make_unique<CommitQueue>(std::move(db), nullptr, options.queue);
+        // No checkpointer: PostgreSQL checkpoints itself (and syncs its own commits).
+        CommitQueueOptions queue = options.queue;
+        queue.pipelined_sync = false;
+        writer_ = std::make_unique<CommitQueue>(std::move(db), nullptr, queue);
         return;
     }
     auto db = std::make_unique<Database>(options.path, writerOptions(options));
     migrate(*db);
     auto checkpoint_db = std::make_unique<Database>(options.path, writerOptions(options));
-    writer_ = std::make_unique<CommitQueue>(std::move(db), std::move(checkpoint_db), options.queue);
+    CommitQueueOptions queue = options.queue;
+    // Pipelined sync only where commits are synced at all (db.synchronous = full).
+    queue.pipelined_sync = queue.pipelined_sync && options.synchronous_full;
+    // The commit queue's syncer fsyncs the WAL instead (CommitQueueOptions::pipelined_sync).
+    if (queue.pipelined_sync) db->exec("PRAGMA synchronous=OFF");
+    writer_ = std::make_unique<CommitQueue>(std::move(db), std::move(checkpoint_db), queue);
 }
 
 std::unique_ptr<Database> SqliteStore::openReader() const {
