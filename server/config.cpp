@@ -610,7 +610,7 @@ db.statement_timeout_ms = 0
 # (commits wait for it); past wal_frames_max the writer does not wait for that.
 writer.batch_ops_max = 1024
 writer.queue_ops_max = 65536
-writer.checkpoint_interval_ms = 200
+writer.checkpoint_interval_ms = 1000
 writer.wal_reset_frames = 16384
 writer.wal_reset_ready_frames = 512
 # With db.synchronous = full: the writer starts its next batch while a second thread fsyncs the

@@ -41,7 +41,7 @@ namespace yika::store {
 struct CommitQueueOptions {
     std::size_t batch_ops_max = 1024;   // operations per transaction
     std::size_t queue_ops_max = 65536;  // waiting submissions before refusing
-    int checkpoint_interval_ms = 200;   // background WAL checkpoint period
+    int checkpoint_interval_ms = 1000;  // background WAL checkpoint period
     // WAL size (frames of one page) beyond which the WAL should start again from its
     // beginning: the background checkpointer then runs back to back until it is nearly level
     // with the writer, and the writer finishes the last few frames between two batches (see
