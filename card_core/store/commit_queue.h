@@ -26,6 +26,7 @@
 #include "card_core/store/sqlite_db.h"
 #include "card_core/store/sqlite_store_tx.h"
 
+#include <array>
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
@@ -116,6 +117,8 @@ class CommitQueue {
     void writerLoop();
     void commitBatch(std::deque<Item>& batch);
     Status runAlone(const Work& work);
+    enum class Savepoint { Open = 0, Release = 1, RollBack = 2 };
+    void savepoint(Savepoint what);
     void checkpointLoop();
     // --- pipelined sync ---
     struct Answers {
@@ -132,6 +135,7 @@ class CommitQueue {
     std::unique_ptr<Database> checkpoint_db_;
     CommitQueueOptions options_;
     SqliteStoreTx tx_;
+    std::array<std::unique_ptr<Statement>, 3> savepoints_;  // SQLite: prepared once (savepoint())
 
     mutable std::mutex mutex_;
     std::condition_variable wake_;
