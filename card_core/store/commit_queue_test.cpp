@@ -335,16 +335,53 @@ TEST_F(CommitQueueTest, ConcurrentPurchasesNeverOverdraw) {
     expectLedgerInvariants();
 }
 
+// A database file of its own under the test folder, removed with its WAL before and after.
+class TempDatabase {
+  public:
+    explicit TempDatabase(const std::string& name)
+        : path_((std::filesystem::path(::testing::TempDir()) /
+                 (name + "." + std::to_string(::getpid()) + ".db"))
+                    .string()) {
+        remove();
+    }
+    ~TempDatabase() { remove(); }
+    const std::string& path() const { return path_; }
+
+  private:
+    void remove() const {
+        for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path_ + suffix);
+    }
+    std::string path_;
+};
+
+constexpr std::uintmax_t kWalFrameBytes = 4096 + 24;
+
+// Commits `commits` single-row transactions through a store opened with `options`, expects the
+// WAL to have restarted at least once, and returns the largest WAL file seen after any commit.
+std::uintmax_t largestWalOver(const store::SqliteStoreOptions& options, int commits,
+                              const std::string& mid_prefix) {
+    std::uintmax_t largest_wal = 0;
+    store::SqliteStore store(options);
+    for (int i = 0; i < commits; ++i) {
+        Status s = store.writer().runStatus(insertMerchant(mid_prefix + std::to_string(i)));
+        if (!s.ok()) {
+            ADD_FAILURE() << "commit " << i << ": " << s.error().detail;
+            break;
+        }
+        std::error_code ec;
+        largest_wal = std::max(largest_wal, std::filesystem::file_size(options.path + "-wal", ec));
+    }
+    EXPECT_GE(store.writer().stats().wal_resets, 1u);
+    return largest_wal;
+}
+
 // Under steady load the background checkpointer alone never lets SQLite restart the WAL (the
 // writer appends while it copies); the writer finishes a checkpoint once the WAL is over
 // wal_reset_frames, so the WAL stays bounded instead of growing with every commit.
 TEST(CommitQueueWal, TheWalStaysBoundedUnderSteadyCommits) {
-    const std::string path = (std::filesystem::path(::testing::TempDir()) /
-                              ("yika_wal_bound." + std::to_string(::getpid()) + ".db"))
-                                 .string();
-    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+    TempDatabase db("yika_wal_bound");
     store::SqliteStoreOptions options;
-    options.path = path;
+    options.path = db.path();
     options.synchronous_full = false;
     // The background checkpointer is kept out of the way (its period is an hour): how often it
     // runs, and whether it holds the checkpoint lock when the writer wants it, depends on the
@@ -353,24 +390,12 @@ TEST(CommitQueueWal, TheWalStaysBoundedUnderSteadyCommits) {
     options.queue.checkpoint_interval_ms = 3'600'000;
     options.queue.wal_reset_frames = 256;
     options.queue.wal_frames_max = 256;  // the writer does not wait for the checkpointer
-    constexpr int kCommits = 6000;
-    std::uintmax_t largest_wal = 0;
-    {
-        store::SqliteStore store(options);
-        for (int i = 0; i < kCommits; ++i) {
-            ASSERT_OK(store.writer().runStatus(insertMerchant("W" + std::to_string(i))));
-            std::error_code ec;
-            largest_wal = std::max(largest_wal, std::filesystem::file_size(path + "-wal", ec));
-        }
-        EXPECT_GE(store.writer().stats().wal_resets, 1u);
-    }
-    // Each commit appends at least one 4 KiB frame, so an unbounded WAL would reach kCommits
+    const std::uintmax_t largest_wal = largestWalOver(options, 6000, "W");
+    // Each commit appends at least one 4 KiB frame, so an unbounded WAL would reach 6,000
     // frames (measured: 13,000 frames, 54 MB, with wal_reset_frames out of reach); bounded, it
     // never holds more than the threshold plus the frames of the commit that crossed it.
-    constexpr std::uintmax_t kFrameBytes = 4096 + 24;
-    EXPECT_LT(largest_wal, (256 + 64) * kFrameBytes);
-    EXPECT_GT(largest_wal, 128 * kFrameBytes);  // the test did fill the WAL up to the bound
-    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+    EXPECT_LT(largest_wal, (256 + 64) * kWalFrameBytes);
+    EXPECT_GT(largest_wal, 128 * kWalFrameBytes);  // the test did fill the WAL up to the bound
 }
 
 // The hand-over: over wal_reset_frames the writer asks the background checkpointer to run back
@@ -378,44 +403,26 @@ TEST(CommitQueueWal, TheWalStaysBoundedUnderSteadyCommits) {
 // the latest, at wal_frames_max. Either way the WAL restarts, and it never outgrows
 // wal_frames_max plus the commit that crossed it, however the threads are scheduled.
 TEST(CommitQueueWal, TheCheckpointerComesLevelBeforeTheWriterResetsTheWal) {
-    const std::string path = (std::filesystem::path(::testing::TempDir()) /
-                              ("yika_wal_handover." + std::to_string(::getpid()) + ".db"))
-                                 .string();
-    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+    TempDatabase db("yika_wal_handover");
     store::SqliteStoreOptions options;
-    options.path = path;
+    options.path = db.path();
     options.synchronous_full = false;
     options.queue.checkpoint_interval_ms = 3'600'000;  // only the writer's request wakes it
     options.queue.wal_reset_frames = 256;
     options.queue.wal_reset_ready_frames = 64;
     options.queue.wal_frames_max = 1024;
-    constexpr int kCommits = 6000;
-    std::uintmax_t largest_wal = 0;
-    {
-        store::SqliteStore store(options);
-        for (int i = 0; i < kCommits; ++i) {
-            ASSERT_OK(store.writer().runStatus(insertMerchant("H" + std::to_string(i))));
-            std::error_code ec;
-            largest_wal = std::max(largest_wal, std::filesystem::file_size(path + "-wal", ec));
-        }
-        EXPECT_GE(store.writer().stats().wal_resets, 1u);
-    }
-    constexpr std::uintmax_t kFrameBytes = 4096 + 24;
-    EXPECT_LT(largest_wal, (1024 + 64) * kFrameBytes);
-    EXPECT_GT(largest_wal, 128 * kFrameBytes);
-    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+    const std::uintmax_t largest_wal = largestWalOver(options, 6000, "H");
+    EXPECT_LT(largest_wal, (1024 + 64) * kWalFrameBytes);
+    EXPECT_GT(largest_wal, 128 * kWalFrameBytes);
 }
 
 // Pipelined sync (durable SQLite stores): the writer goes on while the syncer fsyncs the WAL and
 // answers. Every caller is answered exactly once, in the order the writer committed their work,
 // and only with its work's outcome; stop() answers the batches still waiting for their fsync.
 TEST(CommitQueuePipelined, AnswersEveryCallerOnceInCommitOrder) {
-    const std::string path = (std::filesystem::path(::testing::TempDir()) /
-                              ("yika_pipelined." + std::to_string(::getpid()) + ".db"))
-                                 .string();
-    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+    TempDatabase db("yika_pipelined");
     store::SqliteStoreOptions options;
-    options.path = path;
+    options.path = db.path();
     options.synchronous_full = true;
     options.queue.pipelined_sync = true;
     constexpr int kOps = 3000;
@@ -450,7 +457,6 @@ TEST(CommitQueuePipelined, AnswersEveryCallerOnceInCommitOrder) {
         ASSERT_TRUE(count.step());
         EXPECT_EQ(count.columnInt(0), kOps - (kOps + 3) / 7);
     }
-    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
 }
 
 }  // namespace
