@@ -153,9 +153,21 @@ void AdminClient::readSession(ApiReply* outer, const ApiResult& login_result) {
 
 ApiReply* AdminClient::login(const QString& name, const QString& password) {
     forget();
+    return postForSession(QStringLiteral("/v1/session"),
+                          {{QStringLiteral("name"), name}, {QStringLiteral("password"), password}});
+}
+
+ApiReply* AdminClient::changePassword(const QString& old_password, const QString& new_password) {
+    return postForSession(QStringLiteral("/v1/session/password"),
+                          {{QStringLiteral("old_password"), old_password},
+                           {QStringLiteral("new_password"), new_password}});
+}
+
+// Login and password change both answer with a new session token: adopt it, then read the
+// session (operator, permissions) before telling the caller.
+ApiReply* AdminClient::postForSession(const QString& path, const QJsonObject& body) {
     auto* outer = new ApiReply(this);
-    QJsonObject body{{QStringLiteral("name"), name}, {QStringLiteral("password"), password}};
-    post(QStringLiteral("/v1/session"), body)->then(this, [this, outer](const ApiResult& r) {
+    post(path, body)->then(this, [this, outer](const ApiResult& r) {
         if (!r.ok()) {
             emit outer->finished(r);
             outer->deleteLater();
@@ -164,23 +176,6 @@ ApiReply* AdminClient::login(const QString& name, const QString& password) {
         adoptSession(r.json);
         readSession(outer, r);
     });
-    return outer;
-}
-
-ApiReply* AdminClient::changePassword(const QString& old_password, const QString& new_password) {
-    auto* outer = new ApiReply(this);
-    QJsonObject body{{QStringLiteral("old_password"), old_password},
-                     {QStringLiteral("new_password"), new_password}};
-    post(QStringLiteral("/v1/session/password"), body)
-        ->then(this, [this, outer](const ApiResult& r) {
-            if (!r.ok()) {
-                emit outer->finished(r);
-                outer->deleteLater();
-                return;
-            }
-            adoptSession(r.json);
-            readSession(outer, r);
-        });
     return outer;
 }
 

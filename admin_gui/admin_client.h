@@ -96,6 +96,7 @@ class AdminClient : public QObject {
 
   private:
     ApiReply* send(const QByteArray& method, const QString& path, const QByteArray& body);
+    ApiReply* postForSession(const QString& path, const QJsonObject& body);
     void adoptSession(const QJsonObject& session);
     void readSession(ApiReply* outer, const ApiResult& login_result);
 

@@ -171,20 +171,10 @@ QProgressDialog* BatchesScreen::generate(qint64 batch_id) {
     QProgressDialog* dialog =
         jobProgress(QStringLiteral("generationProgress"), tr("生成卡号 Generating cards"),
                     tr("正在生成批次 %1 Generating batch %1").arg(batch_id));
-    auto* timer = new QTimer(dialog);
-    timer->setInterval(kPollIntervalMs);
-    client()
-        .post(QStringLiteral("/v1/batches/%1/generate").arg(batch_id))
-        ->then(dialog, [this, batch_id, dialog, timer](const ApiResult& r) {
-            if (!r.ok()) {
-                jobFailed(dialog, r);
-                emit generationEnded(false, r.error->text());
-                return;
-            }
-            connect(timer, &QTimer::timeout, dialog,
-                    [this, batch_id, dialog, timer] { poll(batch_id, dialog, timer); });
-            timer->start();
-        });
+    startJob(
+        dialog, QStringLiteral("/v1/batches/%1/generate").arg(batch_id), kPollIntervalMs,
+        [this](const ApiResult& r) { emit generationEnded(false, r.error->text()); },
+        [this, batch_id, dialog](QTimer* timer) { poll(batch_id, dialog, timer); });
     return dialog;
 }
 

@@ -176,20 +176,10 @@ void DayScreen::cutoff() {
 QProgressDialog* DayScreen::closeDay(const QString& date) {
     QProgressDialog* dialog = jobProgress(QStringLiteral("closeProgress"), tr("日终 Day close"),
                                           tr("正在日终 %1 Closing %1").arg(date));
-    auto* timer = new QTimer(dialog);
-    timer->setInterval(kPollIntervalMs);
-    client()
-        .post(QStringLiteral("/v1/days/%1/close").arg(date))
-        ->then(dialog, [this, date, dialog, timer](const ApiResult& r) {
-            if (!r.ok()) {
-                jobFailed(dialog, r);
-                emit closeEnded(false, r.error->text());
-                return;
-            }
-            connect(timer, &QTimer::timeout, dialog,
-                    [this, date, dialog, timer] { pollClose(date, dialog, timer); });
-            pollClose(date, dialog, timer);
-        });
+    startJob(
+        dialog, QStringLiteral("/v1/days/%1/close").arg(date), kPollIntervalMs,
+        [this](const ApiResult& r) { emit closeEnded(false, r.error->text()); },
+        [this, date, dialog](QTimer* timer) { pollClose(date, dialog, timer); });
     return dialog;
 }
 

@@ -87,4 +87,20 @@ void Screen::jobFailed(QProgressDialog* dialog, const ApiResult& r) {
     dialog->setCancelButtonText(tr("关闭 Close"));
 }
 
+void Screen::startJob(QProgressDialog* dialog, const QString& path, int poll_interval_ms,
+                      std::function<void(const ApiResult&)> failed,
+                      std::function<void(QTimer*)> poll) {
+    auto* timer = new QTimer(dialog);
+    timer->setInterval(poll_interval_ms);
+    client().post(path)->then(dialog, [dialog, timer, failed, poll](const ApiResult& r) {
+        if (!r.ok()) {
+            jobFailed(dialog, r);
+            failed(r);
+            return;
+        }
+        connect(timer, &QTimer::timeout, dialog, [timer, poll] { poll(timer); });
+        poll(timer);
+    });
+}
+
 }  // namespace yika::gui

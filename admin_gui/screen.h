@@ -12,6 +12,7 @@
 #include "admin_gui/form_widget.h"
 
 #include <QDialog>
+#include <QTimer>
 #include <QWidget>
 
 #include <functional>
@@ -47,6 +48,11 @@ class Screen : public QWidget {
                                  const QString& label);
     // The job could not start: says so in its dialog, which stays open to be read.
     static void jobFailed(QProgressDialog* dialog, const ApiResult& r);
+    // Starts a server job by posting `path` and then polls it: `poll(timer)` runs at once and on
+    // each tick of a timer owned by `dialog` (poll stops the timer while its request is out and
+    // starts it again). A refused start goes to jobFailed and then `failed`.
+    void startJob(QProgressDialog* dialog, const QString& path, int poll_interval_ms,
+                  std::function<void(const ApiResult&)> failed, std::function<void(QTimer*)> poll);
 
   private:
     AdminClient& client_;
